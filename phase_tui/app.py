@@ -1,0 +1,347 @@
+"""The Textual app: the composition root that wires the studio's services to the screens.
+
+Domain services report through `_emit` (from any thread); each report becomes a
+`DomainEvent` message, and its handler is the only place that changes what is shown.
+Slow work (Store writes after a key press, watchers, the control socket) runs off the UI
+thread. Heavy imports (watchdog) happen after the first paint.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import HelpPanel
+from textual.worker import Worker, WorkerState
+
+from phase_tui import control
+from phase_tui.activity import EVENTS, log_event
+from phase_tui.context import StudioContext
+from phase_tui.events import (
+    Event, Notice, PayloadFinished, PhaseChanged, PhaseFileRejected, SessionChanged,
+)
+from phase_tui.logs import StderrToLog, setup_logging
+from phase_tui.phase.payloads import PayloadRunner
+from phase_tui.phase.phase_file import PhaseFileWatcher
+from phase_tui.phase.rules import next_phase, suggest
+from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
+from phase_tui.phase.telemetry import today_and_week
+from phase_tui.session.sessions import resume_or_start, start_session
+from phase_tui.store import Record
+from screens.dashboard import DashboardScreen
+from screens.phase import PhaseScreen
+from widgets.hud import HudState
+
+log = logging.getLogger(__name__)
+
+RULE_CHECK_INTERVAL_S = 30.0
+DASHBOARD = "dashboard"
+
+
+class DomainEvent(Message):
+    """A domain event delivered to the UI thread."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+class PhaseFileEdited(Message):
+    """`current_phase.txt` changed on disk (from the watcher thread)."""
+
+    def __init__(self, text: str | None) -> None:
+        super().__init__()
+        self.text = text
+
+
+def phase_mode(phase: str) -> str:
+    """The mode name of a phase's screen."""
+    return f"phase-{phase}"
+
+
+class PhaseOSApp(App[int]):
+    """Phase OS: HUD, dashboard, one screen per phase, shell control."""
+
+    TITLE = "Phase OS"
+    CSS_PATH = "phase_os.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("question_mark", "toggle_help", "Keys", id="help"),
+        Binding("d", "dashboard", "Dashboard", id="dashboard"),
+        Binding("p", "phase_screen", "Phase screen", id="phase_screen"),
+        Binding("n", "next_phase", "Next phase", id="next_phase"),
+    ]
+
+    hud_state: var[HudState] = var(HudState, always_update=True)
+    journal_revision: var[int] = var(0)
+
+    def __init__(
+        self, context: StudioContext, *, clock: Callable[[], float] = time.time,
+        services: bool = True,
+    ) -> None:
+        """`services=False` leaves the watcher and the control socket off (tests)."""
+        super().__init__()
+        self.context = context
+        self.clock = clock
+        self._services = services
+        config = context.config
+        self._alert = ""
+        self._suggestion = ""
+        self._watcher: PhaseFileWatcher | None = None
+        self._server: control.ControlServer | None = None
+        self._payloads = PayloadRunner(self._payload_done)
+        self.session: Record = resume_or_start(
+            context.store, idle_gap_s=config.idle_gap_hours * 3600, phase=None, now=clock()
+        )[0]
+        self.switcher = PhaseSwitcher(
+            context.studio, config, context.store, session=lambda: self.session["name"],
+            emit=self._emit, payloads=self._payloads,
+        )
+        self.add_mode(DASHBOARD, DashboardScreen)
+        for item in config.phases:
+            self.add_mode(phase_mode(item.name), partial(PhaseScreen, item.name))
+            self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
+        self.set_keymap(dict(config.keys))
+
+    # ----------------------------------------------------------------- life cycle
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Each phase's colour is a theme variable: `$phase-oracle`, `$phase-builder`..."""
+        return {f"phase-{p.name}": p.colour for p in self.context.config.phases}
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        self._warn_unknown_keys()
+        log_event(self.context.store, "app_start", session=self.session["name"],
+                  phase=self.switcher.current, at=self.clock())
+        self.switch_mode(DASHBOARD)
+        self._refresh_state()
+        self.set_interval(RULE_CHECK_INTERVAL_S, self._refresh_state)
+        if self._services:
+            self.call_after_refresh(self._start_services)
+
+    @work(thread=True, exit_on_error=False, group="services")
+    def _start_services(self) -> None:
+        """Start the phase file watcher and the control socket (off the UI thread)."""
+        studio = self.context.studio
+        watcher = PhaseFileWatcher(studio.phase_file,
+                                   lambda text: self.post_message(PhaseFileEdited(text)))
+        watcher.start()
+        self._watcher = watcher
+        server = control.ControlServer(studio.internal, self._dispatch)
+        try:
+            server.start()
+            self._server = server
+        except RuntimeError as error:
+            self._emit(Notice(f"{error}; shell commands go to that app", "warning"))
+        self.context.refresh_status(app_running=True)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        if self._server is not None:
+            self._server.stop()
+        self._payloads.shutdown()
+        log_event(self.context.store, "app_stop", session=self.session["name"],
+                  phase=self.switcher.current, at=self.clock())
+        self.context.refresh_status(app_running=False)
+
+    def _apply_theme(self) -> None:
+        theme = self.context.config.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.notify(f"Unknown theme {theme!r} in phase_os.toml; known: "
+                        f"{', '.join(sorted(self.available_themes))}", severity="warning")
+
+    def _warn_unknown_keys(self) -> None:
+        known = {binding_id for binding_id, _, _ in describe_bindings()}
+        unknown = sorted(set(self.context.config.keys) - known)
+        if unknown:
+            self.notify(f"Unknown key ids in [keys] of phase_os.toml: {', '.join(unknown)}; "
+                        f"known: {', '.join(sorted(known))}", severity="warning", timeout=10)
+
+    # ----------------------------------------------------------------- events
+    def _emit(self, event: Event) -> None:
+        """Hand a domain event to the UI thread (safe from any thread)."""
+        self.post_message(DomainEvent(event))
+
+    def _payload_done(self, result: PayloadFinished) -> None:
+        """A payload ended (payload thread): journal it, then tell the UI."""
+        log_event(self.context.store, "payload", session=self.session["name"],
+                  phase=result.phase, hook=result.hook, argv=list(result.argv),
+                  ok=result.ok, summary=result.summary())
+        self._emit(result)
+
+    def on_domain_event(self, message: DomainEvent) -> None:
+        event = message.event
+        if isinstance(event, PhaseChanged):
+            self._alert = ""
+            if self.current_mode.startswith("phase-"):
+                self.switch_mode(phase_mode(event.phase))
+            self.notify(f"Phase: {event.phase} (by {event.by})", timeout=3)
+            self._refresh_status_snapshot()
+        elif isinstance(event, PhaseFileRejected):
+            self.notify(f"current_phase.txt says {event.text!r}, which is not a phase "
+                        f"({', '.join(event.known)}); ignored", severity="error", timeout=8)
+        elif isinstance(event, PayloadFinished):
+            if not event.ok:
+                self._alert = event.summary()
+                self.notify(event.summary() + " (see .phase_os/phase_os.log)",
+                            severity="error", timeout=8)
+        elif isinstance(event, Notice):
+            self.notify(event.text, severity=event.severity)  # type: ignore[arg-type]
+        elif isinstance(event, SessionChanged):
+            self.notify(f"New session {event.name}", timeout=4)
+            self._refresh_status_snapshot()
+        self._refresh_state()
+
+    def on_phase_file_edited(self, message: PhaseFileEdited) -> None:
+        self._run_in_thread(self.switcher.apply_file_text, message.text)
+
+    def _refresh_state(self) -> None:
+        """Recompute the HUD (rules included) and tell screens the journal moved on."""
+        current = self.switcher.current
+        found = suggest(self.context.config, current, self.switcher.entered_at,
+                        self.events(), self.clock())
+        self._suggestion = found.text() + " (n)" if found else ""
+        settings = self.context.config.phase(current)
+        self.hud_state = HudState(
+            phase=current, phase_colour=settings.colour, session=self.session["name"],
+            session_colour=self.session["colour"], entered_at=self.switcher.entered_at,
+            suggestion=self._suggestion, alert=self._alert, slots=self.hud_state.slots,
+        )
+        self.journal_revision += 1
+
+    @work(thread=True, exit_on_error=False, group="status")
+    def _refresh_status_snapshot(self) -> None:
+        self.context.refresh_status(app_running=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed worker becomes a message, never a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            log.error("worker %s failed: %r", event.worker.name, error, exc_info=error)
+            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=8)
+
+    # ----------------------------------------------------------------- data for screens
+    def events(self) -> list[Record]:
+        """Every journal event, oldest first."""
+        return self.context.store.all(EVENTS)
+
+    def phase_times(self, events: Iterable[Record]) -> tuple[dict[str, float], dict[str, float]]:
+        """Seconds per phase today and this week (this app counts as running)."""
+        return today_and_week(events, self.clock(), frozenset({self.context.store.machine}),
+                              self.context.config.week_starts_on)
+
+    # ----------------------------------------------------------------- actions
+    def _run_in_thread(self, function: Callable[..., Any], *args: Any) -> None:
+        self.run_worker(partial(function, *args), thread=True, exit_on_error=False,
+                        group="phase", name=getattr(function, "__name__", "work"))
+
+    def action_switch_phase(self, name: str, by: str = "key") -> None:
+        """Switch to phase `name`."""
+        self._run_in_thread(self.switcher.switch, name, by)
+
+    def action_next_phase(self) -> None:
+        """Accept the suggested phase (or go to the next one)."""
+        current = self.switcher.current
+        by = "rule" if self._suggestion else "key"
+        self.action_switch_phase(next_phase(self.context.config, current), by)
+
+    def action_dashboard(self) -> None:
+        """Show the dashboard."""
+        self.switch_mode(DASHBOARD)
+
+    def action_phase_screen(self) -> None:
+        """Show the current phase's screen."""
+        self.switch_mode(phase_mode(self.switcher.current))
+
+    def action_toggle_help(self) -> None:
+        """Show or hide every key of the current screen."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_new_session(self) -> None:
+        """Start a new session now."""
+        self._run_in_thread(self._new_session)
+
+    def _new_session(self) -> str:
+        made = start_session(self.context.store, reason="asked",
+                             phase=self.switcher.current, now=self.clock())
+        self.session = made
+        self._emit(SessionChanged(made["id"], made["name"], made["colour"]))
+        return str(made["name"])
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for item in self.context.config.phases:
+            yield SystemCommand(f"Phase: {item.name}", item.description or f"Enter {item.name}",
+                                partial(self.action_switch_phase, item.name))
+        yield SystemCommand("Dashboard", "Activity, time per phase", self.action_dashboard)
+        yield SystemCommand("Phase screen", "The current phase's screen",
+                            self.action_phase_screen)
+        yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
+        yield SystemCommand("New session", "Start a new session now", self.action_new_session)
+
+    # ----------------------------------------------------------------- control socket
+    def _dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
+        """Answer a shell command (runs on the control socket's thread)."""
+        handler = self._commands().get(cmd)
+        if handler is None:
+            raise control.CommandError(f"unknown command {cmd!r}")
+        return handler(args)
+
+    def _commands(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
+        return {
+            "ping": lambda args: "pong",
+            "phase.get": lambda args: self.switcher.current,
+            "phase.set": self._cmd_phase_set,
+            "notify": self._cmd_notify,
+            "session.new": lambda args: self._new_session(),
+        }
+
+    def _cmd_phase_set(self, args: dict[str, Any]) -> str:
+        try:
+            self.switcher.switch(str(args["name"]), by="shell")
+        except UnknownPhase as error:
+            raise control.CommandError(str(error)) from error
+        return self.switcher.current
+
+    def _cmd_notify(self, args: dict[str, Any]) -> str:
+        text = str(args.get("text", ""))
+        log_event(self.context.store, "notify", session=self.session["name"],
+                  phase=self.switcher.current, text=text)
+        self._emit(Notice(text))
+        return "shown"
+
+
+def describe_bindings() -> list[tuple[str, str, str]]:
+    """(id, key, description) of every remappable binding, for docs and `phase-os keys`."""
+    rows = []
+    for binding in PhaseOSApp.BINDINGS:
+        assert isinstance(binding, Binding) and binding.id is not None
+        rows.append((binding.id, binding.key, binding.description))
+    return rows
+
+
+def run_app(context: StudioContext) -> int:
+    """Open the app full screen; C-library stderr goes to the log while it runs."""
+    studio = context.studio
+    setup_logging(studio.log_path)
+    log.info("Phase OS opening studio %s", studio.root)
+    app = PhaseOSApp(context)
+    with StderrToLog(studio.log_path):
+        app.run()
+    context.close()
+    return app.return_code or 0

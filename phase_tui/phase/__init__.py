@@ -1,0 +1,1 @@
+"""Phases: the phase file, switching, payloads, exit rules and telemetry."""

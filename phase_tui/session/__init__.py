@@ -1,0 +1,1 @@
+"""Studio folders, session identity and the one-line status."""

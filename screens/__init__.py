@@ -1,0 +1,1 @@
+"""The screens of the Phase OS app: the dashboard, one per phase, and dialogs."""

@@ -1,0 +1,46 @@
+"""Time per phase, today and this week, as a small table with proportional bars."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from phase_tui.session.statusline import format_duration
+
+BAR_WIDTH = 16
+
+
+class PhaseTimes(Static):
+    """`show(phases, today, week)` draws one row per phase in its colour."""
+
+    DEFAULT_CSS = """
+    PhaseTimes { height: auto; padding: 0 1; }
+    """
+
+    def show(
+        self,
+        phases: Sequence[tuple[str, str]],
+        today: Mapping[str, float],
+        week: Mapping[str, float],
+        current: str | None = None,
+    ) -> None:
+        """Draw `phases` (name, colour) with their seconds today and this week."""
+        table = Table(box=None, expand=True, padding=(0, 1))
+        table.add_column("phase")
+        table.add_column("today", justify="right")
+        table.add_column("", width=BAR_WIDTH)
+        table.add_column("week", justify="right")
+        longest = max([*today.values(), 1.0])
+        for name, colour in phases:
+            seconds = today.get(name, 0.0)
+            filled = round(BAR_WIDTH * seconds / longest)
+            label = Text(("▸ " if name == current else "  ") + name, style=f"bold {colour}")
+            bar = Text("█" * filled + "·" * (BAR_WIDTH - filled), style=colour)
+            table.add_row(label, format_duration(seconds), bar,
+                          format_duration(week.get(name, 0.0)))
+        table.add_row(Text("  total", style="bold"), format_duration(sum(today.values())), "",
+                      format_duration(sum(week.values())))
+        self.update(table)
