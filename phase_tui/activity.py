@@ -15,12 +15,22 @@ EVENTS = "events"
 
 
 def log_event(
-    store: Store, kind: str, *, session: str | None, phase: str | None,
-    at: float | None = None, **fields: Any,
+    store: Store,
+    kind: str,
+    *,
+    session: str | None,
+    phase: str | None,
+    at: float | None = None,
+    **fields: Any,
 ) -> Record:
     """Record one event of type `kind` in the Store and return it."""
-    record = {"type": kind, "at": time.time() if at is None else at,
-              "session": session, "phase": phase, **fields}
+    record = {
+        "type": kind,
+        "at": time.time() if at is None else at,
+        "session": session,
+        "phase": phase,
+        **fields,
+    }
     return store.insert(EVENTS, record)
 
 

@@ -27,7 +27,12 @@ from phase_tui import control
 from phase_tui.activity import EVENTS, log_event
 from phase_tui.context import StudioContext
 from phase_tui.events import (
-    Event, Notice, PayloadFinished, PhaseChanged, PhaseFileRejected, SessionChanged,
+    Event,
+    Notice,
+    PayloadFinished,
+    PhaseChanged,
+    PhaseFileRejected,
+    SessionChanged,
 )
 from phase_tui.logs import StderrToLog, setup_logging
 from phase_tui.phase.payloads import PayloadRunner
@@ -85,12 +90,15 @@ class PhaseOSApp(App[int]):
     journal_revision: var[int] = var(0)
 
     def __init__(
-        self, context: StudioContext, *, clock: Callable[[], float] = time.time,
+        self,
+        context: StudioContext,
+        *,
+        clock: Callable[[], float] = time.time,
         services: bool = True,
     ) -> None:
         """`services=False` leaves the watcher and the control socket off (tests)."""
+        self.context = context  # before App.__init__, which asks for the theme variables
         super().__init__()
-        self.context = context
         self.clock = clock
         self._services = services
         config = context.config
@@ -103,8 +111,13 @@ class PhaseOSApp(App[int]):
             context.store, idle_gap_s=config.idle_gap_hours * 3600, phase=None, now=clock()
         )[0]
         self.switcher = PhaseSwitcher(
-            context.studio, config, context.store, session=lambda: self.session["name"],
-            emit=self._emit, payloads=self._payloads,
+            context.studio,
+            config,
+            context.store,
+            session=lambda: self.session["name"],
+            emit=self._emit,
+            payloads=self._payloads,
+            clock=clock,
         )
         self.add_mode(DASHBOARD, DashboardScreen)
         for item in config.phases:
@@ -120,8 +133,13 @@ class PhaseOSApp(App[int]):
     def on_mount(self) -> None:
         self._apply_theme()
         self._warn_unknown_keys()
-        log_event(self.context.store, "app_start", session=self.session["name"],
-                  phase=self.switcher.current, at=self.clock())
+        log_event(
+            self.context.store,
+            "app_start",
+            session=self.session["name"],
+            phase=self.switcher.current,
+            at=self.clock(),
+        )
         self.switch_mode(DASHBOARD)
         self._refresh_state()
         self.set_interval(RULE_CHECK_INTERVAL_S, self._refresh_state)
@@ -132,8 +150,9 @@ class PhaseOSApp(App[int]):
     def _start_services(self) -> None:
         """Start the phase file watcher and the control socket (off the UI thread)."""
         studio = self.context.studio
-        watcher = PhaseFileWatcher(studio.phase_file,
-                                   lambda text: self.post_message(PhaseFileEdited(text)))
+        watcher = PhaseFileWatcher(
+            studio.phase_file, lambda text: self.post_message(PhaseFileEdited(text))
+        )
         watcher.start()
         self._watcher = watcher
         server = control.ControlServer(studio.internal, self._dispatch)
@@ -150,8 +169,13 @@ class PhaseOSApp(App[int]):
         if self._server is not None:
             self._server.stop()
         self._payloads.shutdown()
-        log_event(self.context.store, "app_stop", session=self.session["name"],
-                  phase=self.switcher.current, at=self.clock())
+        log_event(
+            self.context.store,
+            "app_stop",
+            session=self.session["name"],
+            phase=self.switcher.current,
+            at=self.clock(),
+        )
         self.context.refresh_status(app_running=False)
 
     def _apply_theme(self) -> None:
@@ -159,15 +183,22 @@ class PhaseOSApp(App[int]):
         if theme in self.available_themes:
             self.theme = theme
         else:
-            self.notify(f"Unknown theme {theme!r} in phase_os.toml; known: "
-                        f"{', '.join(sorted(self.available_themes))}", severity="warning")
+            self.notify(
+                f"Unknown theme {theme!r} in phase_os.toml; known: "
+                f"{', '.join(sorted(self.available_themes))}",
+                severity="warning",
+            )
 
     def _warn_unknown_keys(self) -> None:
         known = {binding_id for binding_id, _, _ in describe_bindings()}
         unknown = sorted(set(self.context.config.keys) - known)
         if unknown:
-            self.notify(f"Unknown key ids in [keys] of phase_os.toml: {', '.join(unknown)}; "
-                        f"known: {', '.join(sorted(known))}", severity="warning", timeout=10)
+            self.notify(
+                f"Unknown key ids in [keys] of phase_os.toml: {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}",
+                severity="warning",
+                timeout=10,
+            )
 
     # ----------------------------------------------------------------- events
     def _emit(self, event: Event) -> None:
@@ -176,9 +207,17 @@ class PhaseOSApp(App[int]):
 
     def _payload_done(self, result: PayloadFinished) -> None:
         """A payload ended (payload thread): journal it, then tell the UI."""
-        log_event(self.context.store, "payload", session=self.session["name"],
-                  phase=result.phase, hook=result.hook, argv=list(result.argv),
-                  ok=result.ok, summary=result.summary())
+        log_event(
+            self.context.store,
+            "payload",
+            session=self.session["name"],
+            phase=result.phase,
+            at=self.clock(),
+            hook=result.hook,
+            argv=list(result.argv),
+            ok=result.ok,
+            summary=result.summary(),
+        )
         self._emit(result)
 
     def on_domain_event(self, message: DomainEvent) -> None:
@@ -190,13 +229,18 @@ class PhaseOSApp(App[int]):
             self.notify(f"Phase: {event.phase} (by {event.by})", timeout=3)
             self._refresh_status_snapshot()
         elif isinstance(event, PhaseFileRejected):
-            self.notify(f"current_phase.txt says {event.text!r}, which is not a phase "
-                        f"({', '.join(event.known)}); ignored", severity="error", timeout=8)
+            self.notify(
+                f"current_phase.txt says {event.text!r}, which is not a phase "
+                f"({', '.join(event.known)}); ignored",
+                severity="error",
+                timeout=8,
+            )
         elif isinstance(event, PayloadFinished):
             if not event.ok:
                 self._alert = event.summary()
-                self.notify(event.summary() + " (see .phase_os/phase_os.log)",
-                            severity="error", timeout=8)
+                self.notify(
+                    event.summary() + " (see .phase_os/phase_os.log)", severity="error", timeout=8
+                )
         elif isinstance(event, Notice):
             self.notify(event.text, severity=event.severity)  # type: ignore[arg-type]
         elif isinstance(event, SessionChanged):
@@ -210,14 +254,20 @@ class PhaseOSApp(App[int]):
     def _refresh_state(self) -> None:
         """Recompute the HUD (rules included) and tell screens the journal moved on."""
         current = self.switcher.current
-        found = suggest(self.context.config, current, self.switcher.entered_at,
-                        self.events(), self.clock())
+        found = suggest(
+            self.context.config, current, self.switcher.entered_at, self.events(), self.clock()
+        )
         self._suggestion = found.text() + " (n)" if found else ""
         settings = self.context.config.phase(current)
         self.hud_state = HudState(
-            phase=current, phase_colour=settings.colour, session=self.session["name"],
-            session_colour=self.session["colour"], entered_at=self.switcher.entered_at,
-            suggestion=self._suggestion, alert=self._alert, slots=self.hud_state.slots,
+            phase=current,
+            phase_colour=settings.colour,
+            session=self.session["name"],
+            session_colour=self.session["colour"],
+            entered_at=self.switcher.entered_at,
+            suggestion=self._suggestion,
+            alert=self._alert,
+            slots=self.hud_state.slots,
         )
         self.journal_revision += 1
 
@@ -239,13 +289,22 @@ class PhaseOSApp(App[int]):
 
     def phase_times(self, events: Iterable[Record]) -> tuple[dict[str, float], dict[str, float]]:
         """Seconds per phase today and this week (this app counts as running)."""
-        return today_and_week(events, self.clock(), frozenset({self.context.store.machine}),
-                              self.context.config.week_starts_on)
+        return today_and_week(
+            events,
+            self.clock(),
+            frozenset({self.context.store.machine}),
+            self.context.config.week_starts_on,
+        )
 
     # ----------------------------------------------------------------- actions
     def _run_in_thread(self, function: Callable[..., Any], *args: Any) -> None:
-        self.run_worker(partial(function, *args), thread=True, exit_on_error=False,
-                        group="phase", name=getattr(function, "__name__", "work"))
+        self.run_worker(
+            partial(function, *args),
+            thread=True,
+            exit_on_error=False,
+            group="phase",
+            name=getattr(function, "__name__", "work"),
+        )
 
     def action_switch_phase(self, name: str, by: str = "key") -> None:
         """Switch to phase `name`."""
@@ -277,8 +336,9 @@ class PhaseOSApp(App[int]):
         self._run_in_thread(self._new_session)
 
     def _new_session(self) -> str:
-        made = start_session(self.context.store, reason="asked",
-                             phase=self.switcher.current, now=self.clock())
+        made = start_session(
+            self.context.store, reason="asked", phase=self.switcher.current, now=self.clock()
+        )
         self.session = made
         self._emit(SessionChanged(made["id"], made["name"], made["colour"]))
         return str(made["name"])
@@ -286,11 +346,13 @@ class PhaseOSApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for item in self.context.config.phases:
-            yield SystemCommand(f"Phase: {item.name}", item.description or f"Enter {item.name}",
-                                partial(self.action_switch_phase, item.name))
+            yield SystemCommand(
+                f"Phase: {item.name}",
+                item.description or f"Enter {item.name}",
+                partial(self.action_switch_phase, item.name),
+            )
         yield SystemCommand("Dashboard", "Activity, time per phase", self.action_dashboard)
-        yield SystemCommand("Phase screen", "The current phase's screen",
-                            self.action_phase_screen)
+        yield SystemCommand("Phase screen", "The current phase's screen", self.action_phase_screen)
         yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
         yield SystemCommand("New session", "Start a new session now", self.action_new_session)
 
@@ -320,8 +382,14 @@ class PhaseOSApp(App[int]):
 
     def _cmd_notify(self, args: dict[str, Any]) -> str:
         text = str(args.get("text", ""))
-        log_event(self.context.store, "notify", session=self.session["name"],
-                  phase=self.switcher.current, text=text)
+        log_event(
+            self.context.store,
+            "notify",
+            session=self.session["name"],
+            phase=self.switcher.current,
+            at=self.clock(),
+            text=text,
+        )
         self._emit(Notice(text))
         return "shown"
 

@@ -50,10 +50,19 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
+def rgb(colour: str) -> tuple[int, int, int]:
+    """`#rrggbb` as the (r, g, b) that click.style takes."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--studio", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Studio folder (default: $PHASE_OS_STUDIO, the current folder or a parent, "
-                   "else the default studio in the user data folder).")
+@click.option(
+    "--studio",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Studio folder (default: $PHASE_OS_STUDIO, the current folder or a parent, "
+    "else the default studio in the user data folder).",
+)
 @click.version_option(package_name="phase-os")
 @click.pass_context
 def cli(ctx: click.Context, studio: Path | None) -> None:
@@ -106,8 +115,9 @@ def config_check(state: State) -> None:
     except ConfigError as error:
         click.secho(str(error), fg="red", err=True)
         sys.exit(1)
-    click.echo(f"{studio.config_path}: ok ({len(loaded.phases)} phases: "
-               f"{', '.join(loaded.phase_names)})")
+    click.echo(
+        f"{studio.config_path}: ok ({len(loaded.phases)} phases: {', '.join(loaded.phase_names)})"
+    )
 
 
 @config.command("default")
@@ -154,8 +164,14 @@ def _switch_offline(context: StudioContext, name: str) -> None:
     results: list[PayloadFinished] = []
     runner = PayloadRunner(results.append)
     session = context.session()["name"]
-    switcher = PhaseSwitcher(context.studio, context.config, context.store,
-                             session=lambda: session, emit=lambda e: None, payloads=runner)
+    switcher = PhaseSwitcher(
+        context.studio,
+        context.config,
+        context.store,
+        session=lambda: session,
+        emit=lambda e: None,
+        payloads=runner,
+    )
     try:
         change = switcher.switch(name, by="shell")
     except UnknownPhase as error:
@@ -173,8 +189,10 @@ def phase_list(state: State) -> None:
     """List the configured phases with their keys and colours."""
     cfg = state.context().config
     for item in cfg.phases:
-        click.echo(f"{item.key:>3}  {click.style(item.name.ljust(10), fg=item.colour)}  "
-                   f"{item.description}")
+        click.echo(
+            f"{item.key:>3}  {click.style(item.name.ljust(10), fg=rgb(item.colour))}  "
+            f"{item.description}"
+        )
 
 
 @cli.command()
@@ -190,16 +208,25 @@ def notify(state: State, text: tuple[str, ...]) -> None:
         from phase_tui.phase.phase_file import read_phase_file
 
         context = state.context()
-        log_event(context.store, "notify", session=context.session()["name"],
-                  phase=read_phase_file(context.studio.phase_file), text=message)
+        log_event(
+            context.store,
+            "notify",
+            session=context.session()["name"],
+            phase=read_phase_file(context.studio.phase_file),
+            text=message,
+        )
         click.echo("no app is running: noted in the journal")
 
 
 # ------------------------------------------------------------------ status and stats
 @cli.command()
-@click.option("--format", "template", default=None,
-              help="Template with {phase} {session} {in_phase} {today} {phase_today} "
-                   "{bounces_today} {running}.")
+@click.option(
+    "--format",
+    "template",
+    default=None,
+    help="Template with {phase} {session} {in_phase} {today} {phase_today} "
+    "{bounces_today} {running}.",
+)
 @pass_state
 def status(state: State, template: str | None) -> None:
     """One line for a tmux status bar."""
@@ -221,29 +248,46 @@ def status(state: State, template: str | None) -> None:
 def stats(state: State, as_json: bool) -> None:
     """Time spent per phase today and this week."""
     from phase_tui.phase.telemetry import (
-        day_bounds, format_duration, phase_spans, time_per_phase, week_bounds,
+        day_bounds,
+        format_duration,
+        phase_spans,
+        time_per_phase,
+        week_bounds,
     )
 
     context = state.context()
     now = time.time()
     running = control.app_is_running(context.studio.internal)
-    spans = phase_spans(context.store.all("events"), now,
-                        frozenset({context.store.machine}) if running else frozenset())
+    spans = phase_spans(
+        context.store.all("events"),
+        now,
+        frozenset({context.store.machine}) if running else frozenset(),
+    )
     today = time_per_phase(spans, *day_bounds(now))
     week = time_per_phase(spans, *week_bounds(now, context.config.week_starts_on))
     names = context.config.phase_names
     if as_json:
-        click.echo(json.dumps({"today": {n: round(today.get(n, 0.0)) for n in names},
-                               "week": {n: round(week.get(n, 0.0)) for n in names}}))
+        click.echo(
+            json.dumps(
+                {
+                    "today": {n: round(today.get(n, 0.0)) for n in names},
+                    "week": {n: round(week.get(n, 0.0)) for n in names},
+                }
+            )
+        )
         return
     click.echo(f"{'phase':<12}{'today':>10}{'this week':>12}")
     for name in names:
         colour = context.config.phase(name).colour
-        click.echo(f"{click.style(name.ljust(12), fg=colour)}"
-                   f"{format_duration(today.get(name, 0.0)):>10}"
-                   f"{format_duration(week.get(name, 0.0)):>12}")
-    click.echo(f"{'total':<12}{format_duration(sum(today.values())):>10}"
-               f"{format_duration(sum(week.values())):>12}")
+        click.echo(
+            f"{click.style(name.ljust(12), fg=rgb(colour))}"
+            f"{format_duration(today.get(name, 0.0)):>10}"
+            f"{format_duration(week.get(name, 0.0)):>12}"
+        )
+    click.echo(
+        f"{'total':<12}{format_duration(sum(today.values())):>10}"
+        f"{format_duration(sum(week.values())):>12}"
+    )
 
 
 # ------------------------------------------------------------------ sessions
@@ -254,7 +298,7 @@ def session(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         current = ctx.obj.context().session()
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(current["started_at"]))
-        click.echo(f"{click.style(current['name'], fg=current['colour'])}  since {started}")
+        click.echo(f"{click.style(current['name'], fg=rgb(current['colour']))}  since {started}")
 
 
 @session.command("new")
@@ -270,8 +314,9 @@ def session_new(state: State) -> None:
     from phase_tui.session.sessions import start_session
 
     context = state.context()
-    made = start_session(context.store, reason="shell",
-                         phase=read_phase_file(context.studio.phase_file))
+    made = start_session(
+        context.store, reason="shell", phase=read_phase_file(context.studio.phase_file)
+    )
     context.refresh_status(app_running=False)
     click.echo(f"session: {made['name']}")
 
@@ -299,10 +344,9 @@ def keys() -> None:
     from phase_tui.app import describe_bindings
 
     for binding_id, key, description in describe_bindings():
-        click.echo(f"{binding_id:<18}{key:<12}{description}")
+        click.echo(f"{binding_id:<16}{key:<16}{description}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (after the fast path in `phase_tui.entry`)."""
     cli.main(args=argv, prog_name="phase-os")
-

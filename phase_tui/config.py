@@ -57,7 +57,11 @@ class ConfigError(Exception):
     """
 
     def __init__(
-        self, problems: str | list[str], *, path: Path | None = None, line: int | None = None,
+        self,
+        problems: str | list[str],
+        *,
+        path: Path | None = None,
+        line: int | None = None,
         key: str | None = None,
     ) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
@@ -86,7 +90,7 @@ def _scan(line: str, index: int, depth: int) -> tuple[int, str | None]:
         char = line[index]
         if char == "#":
             break
-        quote = line[index:index + 3]
+        quote = line[index : index + 3]
         if quote in ('"""', "'''"):
             end = line.find(quote, index + 3)
             if end < 0:
@@ -143,7 +147,7 @@ class _Lines:
         while key:
             if key in self._lines:
                 return self._lines[key]
-            inside = [line for path, line in self._lines.items() if path[:len(key)] == key]
+            inside = [line for path, line in self._lines.items() if path[: len(key)] == key]
             if inside:
                 return min(inside)
             key = key[:-1]
@@ -153,6 +157,7 @@ class _Lines:
 # ------------------------------------------------------------------ problems
 def _describe(value: object) -> str:
     """A TOML value as a message shows it: `string "four"`, `integer 3`, `array [...]`."""
+
     def short(text: str) -> str:
         return text if len(text) <= 60 else text[:57] + "..."
 
@@ -216,8 +221,9 @@ class _Report:
             return
         ordered = sorted(self.found, key=lambda item: (item[1] is None, item[1] or 0))
         first = ordered[0]
-        raise ConfigError([text for text, _, _ in ordered], path=self.path, line=first[1],
-                          key=first[2])
+        raise ConfigError(
+            [text for text, _, _ in ordered], path=self.path, line=first[1], key=first[2]
+        )
 
 
 # ------------------------------------------------------------------ validation
@@ -239,7 +245,9 @@ def _convert(spec: Field, raw: object, key: tuple[str, ...], report: _Report) ->
 
 
 def _read_fields(
-    table: Mapping[str, object], specs: tuple[Field, ...], prefix: tuple[str, ...],
+    table: Mapping[str, object],
+    specs: tuple[Field, ...],
+    prefix: tuple[str, ...],
     report: _Report,
 ) -> dict[str, Any]:
     known = {spec.name: spec for spec in specs}
@@ -264,8 +272,9 @@ def _read_section(section: Section, table: Mapping[str, object], report: _Report
         elif section.free is not None:
             values.free[name] = _convert(Field(name, section.free, None, ""), raw, key, report)
         else:
-            shown = ", ".join(known) + (f", or a [{section.name}.NAME] table"
-                                        if section.tables else "")
+            shown = ", ".join(known) + (
+                f", or a [{section.name}.NAME] table" if section.tables else ""
+            )
             report.unknown(key, shown, _did_you_mean(name, known))
     return values
 
@@ -290,8 +299,10 @@ def _build_phases(section: Section, values: _Values, report: _Report) -> dict[st
     tables = values.tables
     for name in tables:
         if not PHASE_NAME_RE.match(name):
-            report.add(("phases", name), f"`[phases.{name}]`: the name expects "
-                                         f"{PHASE_NAME.expects}, found \"{name}\"")
+            report.add(
+                ("phases", name),
+                f'`[phases.{name}]`: the name expects {PHASE_NAME.expects}, found "{name}"',
+            )
     named = tuple(name for name in tables if PHASE_NAME_RE.match(name))
     order = values.fields.get("order")
     if order is None or order is _INVALID:
@@ -301,15 +312,20 @@ def _build_phases(section: Section, values: _Values, report: _Report) -> dict[st
     else:
         for name in named:
             if name not in order:
-                report.add(("phases", name), (
-                    f"`[phases.{name}]` is not in `phases.order` ({', '.join(order)}); "
-                    f"add \"{name}\" to the order or remove the table"
-                    + _did_you_mean(name, order, "`[phases.{}]`")))
+                report.add(
+                    ("phases", name),
+                    (
+                        f"`[phases.{name}]` is not in `phases.order` ({', '.join(order)}); "
+                        f'add "{name}" to the order or remove the table'
+                        + _did_you_mean(name, order, "`[phases.{}]`")
+                    ),
+                )
     builtin = {phase.name: phase for phase in BUILTIN_PHASES}
     phases = []
     for position, name in enumerate(order, start=1):
         base = builtin.get(name) or PhaseSettings(
-            name, PHASE_PALETTE[(position - 1) % len(PHASE_PALETTE)], str(position))
+            name, PHASE_PALETTE[(position - 1) % len(PHASE_PALETTE)], str(position)
+        )
         base = replace(base, key=str(position))
         if base.next not in order or base.next == name:
             base = replace(base, next=None)
@@ -317,25 +333,34 @@ def _build_phases(section: Section, values: _Values, report: _Report) -> dict[st
     for phase in phases:
         if phase.next is not None and (phase.next not in order or phase.next == phase.name):
             why = "the phase itself" if phase.next == phase.name else "not a configured phase"
-            report.add(("phases", phase.name, "next"), (
-                f"`phases.{phase.name}.next` is \"{phase.next}\", {why} "
-                f"(phases: {', '.join(order)})" + _did_you_mean(phase.next, order)))
+            report.add(
+                ("phases", phase.name, "next"),
+                (
+                    f'`phases.{phase.name}.next` is "{phase.next}", {why} '
+                    f"(phases: {', '.join(order)})" + _did_you_mean(phase.next, order)
+                ),
+            )
     by_key: dict[str, list[str]] = {}
     for phase in phases:
         by_key.setdefault(phase.key, []).append(phase.name)
     for key, names in by_key.items():
         if len(names) > 1:
             written = [name for name in names if report.lines.written(("phases", name, "key"))]
-            report.add(("phases", (written or names)[-1], "key"),
-                       f"phases {_and(names)} both use the key \"{key}\"; "
-                       "give each phase its own `key`")
+            report.add(
+                ("phases", (written or names)[-1], "key"),
+                f'phases {_and(names)} both use the key "{key}"; give each phase its own `key`',
+            )
     default = values.fields.get("default")
     if default is None or default is _INVALID:
         default = order[0]
     elif default not in order:
-        report.add(("phases", "default"), (
-            f"`phases.default` is \"{default}\", not a configured phase "
-            f"(phases: {', '.join(order)})" + _did_you_mean(default, order)))
+        report.add(
+            ("phases", "default"),
+            (
+                f'`phases.default` is "{default}", not a configured phase '
+                f"(phases: {', '.join(order)})" + _did_you_mean(default, order)
+            ),
+        )
         default = order[0]
     return {"phases": tuple(phases), "default_phase": default}
 
@@ -352,16 +377,21 @@ def _check(data: dict[str, Any], report: _Report) -> dict[str, Any]:
         if name in sections:
             continue
         owners = [s.name for s in SECTIONS if any(spec.name == name for spec in s.fields)]
-        hint = (f"; did you mean `{owners[0]}.{name}` (under [{owners[0]}])?" if owners
-                else _did_you_mean(name, sections, "`[{}]`"))
+        hint = (
+            f"; did you mean `{owners[0]}.{name}` (under [{owners[0]}])?"
+            if owners
+            else _did_you_mean(name, sections, "`[{}]`")
+        )
         noun = "section" if isinstance(raw, dict) else "key"
         report.unknown((name,), ", ".join(sections), hint, noun)
     attributes: dict[str, Any] = {}
     for section in SECTIONS:
         raw = data.get(section.name, {})
         if not isinstance(raw, dict):
-            report.add((section.name,), f"`{section.name}` expects a table "
-                                        f"([{section.name}]), found {_describe(raw)}")
+            report.add(
+                (section.name,),
+                f"`{section.name}` expects a table ([{section.name}]), found {_describe(raw)}",
+            )
             raw = {}
         build = _BUILDERS.get(section.name, _build_plain)
         attributes.update(build(section, _read_section(section, raw, report), report))
@@ -377,12 +407,13 @@ def load_config_text(text: str, path: Path | None = None) -> Config:
         message = str(error)
         if at := _TOML_AT_RE.search(message):
             line = int(at.group(1))
-            detail = f"{message[:at.start()]} (column {at.group(2)})"
+            detail = f"{message[: at.start()]} (column {at.group(2)})"
         else:
             line = max(1, len(text.splitlines()))
             detail = message.replace(" (at end of document)", " at the end of the file")
-        raise ConfigError(f"{name} line {line}: invalid TOML: {detail}", path=path,
-                          line=line) from None
+        raise ConfigError(
+            f"{name} line {line}: invalid TOML: {detail}", path=path, line=line
+        ) from None
     report = _Report(path, _Lines(text))
     attributes = _check(data, report)
     report.raise_if_any()
@@ -396,14 +427,16 @@ def load_config(path: Path) -> Config:
     except FileNotFoundError:
         return default_config()
     except OSError as error:
-        raise ConfigError(f"{path}: can not read the settings: {error.strerror or error}",
-                          path=path) from None
+        raise ConfigError(
+            f"{path}: can not read the settings: {error.strerror or error}", path=path
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        raise ConfigError(f"{path} line {line}: not UTF-8 text (byte {error.start})",
-                          path=path, line=line) from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} line {line}: not UTF-8 text (byte {error.start})", path=path, line=line
+        ) from None
     return load_config_text(text, path)
 
 
@@ -447,12 +480,15 @@ def _setting_lines(specs: tuple[Field, ...], values: Mapping[str, object]) -> li
     return lines
 
 
-def _defaults_of(section: Section, config: Config) -> tuple[dict[str, object],
-                                                             dict[str, dict[str, object]]]:
+def _defaults_of(
+    section: Section, config: Config
+) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
     """The default values of a section's fields and of its sub-tables."""
     if section is PHASES:
-        tables = {phase.name: {spec.name: getattr(phase, spec.name) for spec in PHASE_FIELDS}
-                  for phase in config.phases}
+        tables = {
+            phase.name: {spec.name: getattr(phase, spec.name) for spec in PHASE_FIELDS}
+            for phase in config.phases
+        }
         return {"order": config.phase_names, "default": config.default_phase}, tables
     return {spec.name: spec.default for spec in section.fields}, {}
 

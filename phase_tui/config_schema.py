@@ -22,7 +22,14 @@ ARGV_EXAMPLE = '["notify-send", "Phase OS"]'
 
 # Colours for phases that have no built-in colour, picked by 1-based position in the order.
 PHASE_PALETTE = (
-    "#b48ead", "#ebcb8b", "#88c0d0", "#a3be8c", "#bf616a", "#d08770", "#5e81ac", "#8fbcbb",
+    "#b48ead",
+    "#ebcb8b",
+    "#88c0d0",
+    "#a3be8c",
+    "#bf616a",
+    "#d08770",
+    "#5e81ac",
+    "#8fbcbb",
 )
 
 
@@ -34,7 +41,11 @@ class Mismatch(ValueError):
     """
 
     def __init__(
-        self, *, expects: str | None = None, found: object = None, at: tuple[int, ...] = (),
+        self,
+        *,
+        expects: str | None = None,
+        found: object = None,
+        at: tuple[int, ...] = (),
         hint: str = "",
     ) -> None:
         super().__init__(expects or hint)
@@ -125,19 +136,24 @@ def _text_list(value: object) -> tuple[str, ...]:
 
 def _commands(value: object) -> tuple[tuple[str, ...], ...]:
     if isinstance(value, str):
-        raise Mismatch(hint=f"write each command as an argument list, e.g. {ARGV_EXAMPLE}, "
-                            "not a shell string")
+        raise Mismatch(
+            hint=f"write each command as an argument list, e.g. {ARGV_EXAMPLE}, not a shell string"
+        )
     if not isinstance(value, list):
         raise Mismatch()
     commands = []
     for index, argv in enumerate(value):
         if not isinstance(argv, list) or not argv:
-            raise Mismatch(expects=f"an argument list, e.g. {ARGV_EXAMPLE}", found=argv,
-                           at=(index,))
+            raise Mismatch(
+                expects=f"an argument list, e.g. {ARGV_EXAMPLE}", found=argv, at=(index,)
+            )
         for position, arg in enumerate(argv):
             if not isinstance(arg, str) or (position == 0 and not arg.strip()):
-                raise Mismatch(expects="a non-empty string" if position == 0 else "a string",
-                               found=arg, at=(index, position))
+                raise Mismatch(
+                    expects="a non-empty string" if position == 0 else "a string",
+                    found=arg,
+                    at=(index, position),
+                )
         commands.append(tuple(argv))
     return tuple(commands)
 
@@ -170,9 +186,7 @@ NONEMPTY_TEXT = Kind("a non-empty string", _nonempty)
 BOOL = Kind("true or false", _bool)
 COLOUR = Kind('a colour "#rrggbb" or "#rgb"', _colour)
 TEXT_LIST = Kind("a list of strings", _text_list)
-COMMANDS = Kind(
-    f"a list of commands, each an argument list, e.g. [{ARGV_EXAMPLE}]", _commands
-)
+COMMANDS = Kind(f"a list of commands, each an argument list, e.g. [{ARGV_EXAMPLE}]", _commands)
 PHASE_NAME = Kind(
     'a phase name (lowercase letters, digits, "-" or "_", starting with a letter)', _phase_name
 )
@@ -256,53 +270,113 @@ class Config:
 
 BUILTIN_PHASES = (
     PhaseSettings(
-        "oracle", "#b48ead", "1", "Curate samples: approve, reject, slice.",
-        ("Import a crate", "Curate the queue", "Save slices worth keeping"), next="builder",
+        "oracle",
+        "#b48ead",
+        "1",
+        "Curate samples: approve, reject, slice.",
+        ("Import a crate", "Curate the queue", "Save slices worth keeping"),
+        next="builder",
     ),
     PhaseSettings(
-        "builder", "#ebcb8b", "2", "Arrange: generate and version form maps, bounce drafts.",
-        ("Generate a form map", "Arrange the sections", "Bounce a draft"), next="remix",
+        "builder",
+        "#ebcb8b",
+        "2",
+        "Arrange: generate and version form maps, bounce drafts.",
+        ("Generate a form map", "Arrange the sections", "Bounce a draft"),
+        next="remix",
         leave_after_bounces=2,
     ),
     PhaseSettings(
-        "remix", "#88c0d0", "3", "Rework fragments from approved samples and slices.",
-        ("Open a remix session", "Rework a fragment", "Bounce the rework"), next="recovery",
+        "remix",
+        "#88c0d0",
+        "3",
+        "Rework fragments from approved samples and slices.",
+        ("Open a remix session", "Rework a fragment", "Bounce the rework"),
+        next="recovery",
     ),
     PhaseSettings(
-        "recovery", "#a3be8c", "4", "Reflect: read the digest, review tags and memos.",
-        ("Read the weekly digest", "Review tags", "Listen back to memos"), next="oracle",
+        "recovery",
+        "#a3be8c",
+        "4",
+        "Reflect: read the digest, review tags and memos.",
+        ("Read the weekly digest", "Review tags", "Listen back to memos"),
+        next="oracle",
     ),
 )
 
-APP = Section("app", "How the app looks and how it counts time.", fields=(
-    Field("theme", NONEMPTY_TEXT, "textual-dark",
-          'Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".'),
-    Field("idle_gap_hours", number(0, inclusive=False), 4.0,
-          "Hours without activity after which the next action starts a new session (> 0)."),
-    Field("week_starts_on", choice(*WEEKDAYS), "monday",
-          'First day of the week for the digest and weekly totals: "monday" .. "sunday".'),
-    Field("clock_24h", BOOL, True, "Show times as 24-hour (true) or 12-hour am/pm (false)."),
-))
+APP = Section(
+    "app",
+    "How the app looks and how it counts time.",
+    fields=(
+        Field(
+            "theme",
+            NONEMPTY_TEXT,
+            "textual-dark",
+            'Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".',
+        ),
+        Field(
+            "idle_gap_hours",
+            number(0, inclusive=False),
+            4.0,
+            "Hours without activity after which the next action starts a new session (> 0).",
+        ),
+        Field(
+            "week_starts_on",
+            choice(*WEEKDAYS),
+            "monday",
+            'First day of the week for the digest and weekly totals: "monday" .. "sunday".',
+        ),
+        Field("clock_24h", BOOL, True, "Show times as 24-hour (true) or 12-hour am/pm (false)."),
+    ),
+)
 
 PHASE_FIELDS = (
-    Field("colour", COLOUR, None,
-          'Colour of the phase, "#rrggbb" (or "#rgb"); default: one from a fixed palette.'),
-    Field("key", NONEMPTY_TEXT, None,
-          "Key that switches to this phase; default: its position in the order, e.g. \"1\"."),
+    Field(
+        "colour",
+        COLOUR,
+        None,
+        'Colour of the phase, "#rrggbb" (or "#rgb"); default: one from a fixed palette.',
+    ),
+    Field(
+        "key",
+        NONEMPTY_TEXT,
+        None,
+        'Key that switches to this phase; default: its position in the order, e.g. "1".',
+    ),
     Field("description", TEXT, "", "What this phase is for, shown on its screen."),
     Field("tasks", TEXT_LIST, (), "Short to-do lines shown on the phase's screen."),
-    Field("on_enter", COMMANDS, (),
-          "Commands run on entering the phase, each an argument list (no shell),\n"
-          'e.g. [["notify-send", "Phase OS", "entered"]].'),
+    Field(
+        "on_enter",
+        COMMANDS,
+        (),
+        "Commands run on entering the phase, each an argument list (no shell),\n"
+        'e.g. [["notify-send", "Phase OS", "entered"]].',
+    ),
     Field("on_exit", COMMANDS, (), "Commands run on leaving the phase, like on_enter."),
-    Field("payload_timeout_s", number(0, inclusive=False), 10.0,
-          "Seconds a payload command may run before it is stopped (> 0)."),
-    Field("next", OPTIONAL_PHASE, None,
-          'The phase suggested after this one (another configured phase); "" means none.'),
-    Field("leave_after_bounces", whole(0), 0,
-          "Suggest the next phase after this many bounces in this phase; 0 turns it off."),
-    Field("leave_after_minutes", number(0, inclusive=True), 0.0,
-          "Suggest the next phase after this many minutes in this phase; 0 turns it off."),
+    Field(
+        "payload_timeout_s",
+        number(0, inclusive=False),
+        10.0,
+        "Seconds a payload command may run before it is stopped (> 0).",
+    ),
+    Field(
+        "next",
+        OPTIONAL_PHASE,
+        None,
+        'The phase suggested after this one (another configured phase); "" means none.',
+    ),
+    Field(
+        "leave_after_bounces",
+        whole(0),
+        0,
+        "Suggest the next phase after this many bounces in this phase; 0 turns it off.",
+    ),
+    Field(
+        "leave_after_minutes",
+        number(0, inclusive=True),
+        0.0,
+        "Suggest the next phase after this many minutes in this phase; 0 turns it off.",
+    ),
 )
 
 PHASES = Section(
@@ -310,10 +384,18 @@ PHASES = Section(
     "The creative phases. Each phase may have a [phases.NAME] table below; a phase without\n"
     "one gets a palette colour, its position as key and no description.",
     fields=(
-        Field("order", PHASE_NAMES, tuple(phase.name for phase in BUILTIN_PHASES),
-              "The phases, in the order the app cycles through them (lowercase names)."),
-        Field("default", PHASE_NAME, None,
-              "The phase a new studio starts in; one of `order` (default: the first)."),
+        Field(
+            "order",
+            PHASE_NAMES,
+            tuple(phase.name for phase in BUILTIN_PHASES),
+            "The phases, in the order the app cycles through them (lowercase names).",
+        ),
+        Field(
+            "default",
+            PHASE_NAME,
+            None,
+            "The phase a new studio starts in; one of `order` (default: the first).",
+        ),
     ),
     tables=PHASE_FIELDS,
     attr="phases",

@@ -40,8 +40,9 @@ class StudioContext:
 
     def refresh_status(self, app_running: bool) -> None:
         """Rewrite the status snapshot after a change (see `phase_tui.session.status`)."""
-        write_status_snapshot(self.studio, self.config, self.store, app_running=app_running,
-                              now=time.time())
+        write_status_snapshot(
+            self.studio, self.config, self.store, app_running=app_running, now=time.time()
+        )
 
     def close(self) -> None:
         self.store.close()

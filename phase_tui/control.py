@@ -56,7 +56,7 @@ def send(internal_dir: Path, cmd: str, **args: Any) -> Any:
         client.settimeout(CONNECT_TIMEOUT_S)
         try:
             client.connect(os.fspath(path))
-        except (FileNotFoundError, ConnectionRefusedError, socket.timeout) as error:
+        except (TimeoutError, FileNotFoundError, ConnectionRefusedError) as error:
             raise ConnectionError(f"no Phase OS app is listening on {path}") from error
         client.settimeout(REPLY_TIMEOUT_S)
         client.sendall(json.dumps({"cmd": cmd, "args": args}).encode() + b"\n")
@@ -126,8 +126,10 @@ class ControlServer:
         self.path.unlink(missing_ok=True)  # a stale socket from a crashed app
         self._server = _Server(self.path, self._dispatch)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.5},
-            name="control-socket", daemon=True,
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.5},
+            name="control-socket",
+            daemon=True,
         )
         self._thread.start()
 

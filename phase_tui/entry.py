@@ -2,8 +2,9 @@
 
 `phase-os status` runs from a tmux status bar every few seconds; importing click alone
 costs more than starting Python, so the common forms (`status`, `status --format T`,
-`--studio S status ...`, with the studio given or found above the current folder) are answered here from the status snapshot with the standard
-library only. Anything else, or no snapshot yet, goes to the full CLI.
+`--studio S status ...`, the studio given or found above the current folder) are
+answered here from the status snapshot with the standard library only. Anything else, or
+no snapshot yet, goes to the full CLI.
 """
 
 from __future__ import annotations

@@ -49,7 +49,10 @@ class PayloadFinished:
         """One line for the HUD and the log."""
         name = self.argv[0] if self.argv else "?"
         if self.timed_out:
-            return f"{self.hook} payload `{name}` of {self.phase} timed out after {self.duration_s:.0f} s"
+            return (
+                f"{self.hook} payload `{name}` of {self.phase} timed out "
+                f"after {self.duration_s:.0f} s"
+            )
         if self.error is not None:
             return f"{self.hook} payload `{name}` of {self.phase} failed to start: {self.error}"
         if self.returncode != 0:

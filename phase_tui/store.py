@@ -227,8 +227,12 @@ class Store:
     def delete(self, kind: str, record_id: str) -> None:
         """Remove a record everywhere (a tombstone in our journal hides other copies)."""
         with self._writing(kind) as table:
-            tomb = {"id": record_id, "deleted": True, "updated_at": time.time(),
-                    "machine": self.machine}
+            tomb = {
+                "id": record_id,
+                "deleted": True,
+                "updated_at": time.time(),
+                "machine": self.machine,
+            }
             self._upsert(table, [tomb])
 
     # ----------------------------------------------------------------- reading
@@ -348,8 +352,7 @@ class Store:
         for store_file in files:
             store_file.refresh()
         key = tuple(
-            f.storage.stamp() if isinstance(f.storage, CachedAtomicStorage) else None
-            for f in files
+            f.storage.stamp() if isinstance(f.storage, CachedAtomicStorage) else None for f in files
         )
         cached = self._merged.get(kind)
         if cached is not None and cached[0] == key:

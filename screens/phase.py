@@ -53,15 +53,15 @@ class PhaseScreen(StudioScreen):
         table.add_column("value")
         current = app.switcher.current == self.phase
         title = Text(self.phase.upper(), style=f"bold {settings.colour}")
-        title.append("  (current)" if current else f"  press {settings.key} to enter",
-                     style="dim")
+        title.append("  (current)" if current else f"  press {settings.key} to enter", style="dim")
         table.add_row("phase", title)
         table.add_row("for", settings.description or "—")
         table.add_row("tasks", "\n".join(f"· {task}" for task in settings.tasks) or "—")
         table.add_row("today", format_duration(today.get(self.phase, 0.0)))
         table.add_row("this week", format_duration(week.get(self.phase, 0.0)))
-        table.add_row("leave when", self._rules(settings.leave_after_bounces,
-                                                settings.leave_after_minutes))
+        table.add_row(
+            "leave when", self._rules(settings.leave_after_bounces, settings.leave_after_minutes)
+        )
         table.add_row("next", settings.next or "the next phase in order")
         table.add_row("on enter", self._commands(settings.on_enter))
         table.add_row("on exit", self._commands(settings.on_exit))

@@ -39,8 +39,13 @@ class PhaseTimes(Static):
             filled = round(BAR_WIDTH * seconds / longest)
             label = Text(("▸ " if name == current else "  ") + name, style=f"bold {colour}")
             bar = Text("█" * filled + "·" * (BAR_WIDTH - filled), style=colour)
-            table.add_row(label, format_duration(seconds), bar,
-                          format_duration(week.get(name, 0.0)))
-        table.add_row(Text("  total", style="bold"), format_duration(sum(today.values())), "",
-                      format_duration(sum(week.values())))
+            table.add_row(
+                label, format_duration(seconds), bar, format_duration(week.get(name, 0.0))
+            )
+        table.add_row(
+            Text("  total", style="bold"),
+            format_duration(sum(today.values())),
+            "",
+            format_duration(sum(week.values())),
+        )
         self.update(table)

@@ -46,14 +46,22 @@ def run_payload(
         )
         defaults.update(fields)
         return PayloadFinished(
-            phase=phase, hook=hook, argv=command,
-            duration_s=time.monotonic() - started, **defaults,  # type: ignore[arg-type]
+            phase=phase,
+            hook=hook,
+            argv=command,
+            duration_s=time.monotonic() - started,
+            **defaults,  # type: ignore[arg-type]
         )
 
     try:
         proc = subprocess.Popen(
-            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     except OSError as error:
         result = finished(error=error.strerror or str(error))
@@ -67,8 +75,9 @@ def run_payload(
         output, _ = proc.communicate()
         timed_out = True
     text = output.decode("utf-8", errors="replace")
-    result = finished(returncode=proc.returncode, timed_out=timed_out,
-                      output_tail=text[-OUTPUT_TAIL_CHARS:])
+    result = finished(
+        returncode=proc.returncode, timed_out=timed_out, output_tail=text[-OUTPUT_TAIL_CHARS:]
+    )
     level = logging.INFO if result.ok else logging.ERROR
     log.log(level, "%s; output: %s", result.summary(), text.strip()[-2000:] or "(none)")
     return result
@@ -89,8 +98,14 @@ class PayloadRunner:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payload")
 
     def submit(
-        self, commands: Sequence[Sequence[str]], *, phase: str, hook: str,
-        env: dict[str, str], cwd: str, timeout_s: float,
+        self,
+        commands: Sequence[Sequence[str]],
+        *,
+        phase: str,
+        hook: str,
+        env: dict[str, str],
+        cwd: str,
+        timeout_s: float,
     ) -> list[Future[PayloadFinished]]:
         """Start each command in the background; results arrive through the callback."""
         futures = []

@@ -55,7 +55,10 @@ class PhaseFileWatcher:
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
-                names = {Path(str(event.src_path)).name, Path(str(getattr(event, "dest_path", "") or "")).name}
+                names = {
+                    Path(str(event.src_path)).name,
+                    Path(str(getattr(event, "dest_path", "") or "")).name,
+                }
                 if watcher.path.name in names:
                     watcher.check()
 

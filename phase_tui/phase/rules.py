@@ -36,8 +36,11 @@ def next_phase(config: Config, phase: str) -> str:
 
 
 def suggest(
-    config: Config, phase: str, entered_at: float,
-    events: Iterable[Mapping[str, Any]], now: float,
+    config: Config,
+    phase: str,
+    entered_at: float,
+    events: Iterable[Mapping[str, Any]],
+    now: float,
 ) -> Suggestion | None:
     """The suggestion the rules of `phase` make now, or None."""
     settings = config.phase(phase)
@@ -46,7 +49,8 @@ def suggest(
         return None
     if settings.leave_after_bounces > 0:
         bounces = sum(
-            1 for event in events
+            1
+            for event in events
             if event.get("type") == "bounce" and float(event.get("at", 0)) >= entered_at
         )
         if bounces >= settings.leave_after_bounces:

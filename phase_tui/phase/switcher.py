@@ -33,8 +33,14 @@ class PhaseSwitcher:
     """The current phase of a studio and the one way to change it."""
 
     def __init__(
-        self, studio: Studio, config: Config, store: Store, session: Callable[[], str],
-        emit: Emit, payloads: PayloadRunner | None = None,
+        self,
+        studio: Studio,
+        config: Config,
+        store: Store,
+        session: Callable[[], str],
+        emit: Emit,
+        payloads: PayloadRunner | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.studio = studio
         self.config = config
@@ -42,6 +48,7 @@ class PhaseSwitcher:
         self._session = session
         self._emit = emit
         self._payloads = payloads
+        self._clock = clock
         self._lock = threading.Lock()
         self.current = self._initial_phase()
         self.entered_at = self._entered_at()
@@ -61,7 +68,7 @@ class PhaseSwitcher:
         changes = self.store.find(
             "events", lambda e: e.get("type") == "phase" and e.get("to") == self.current
         )
-        return float(changes[-1]["at"]) if changes else time.time()
+        return float(changes[-1]["at"]) if changes else self._clock()
 
     def switch(self, phase: str, by: str) -> PhaseChanged | None:
         """Make `phase` current; None when it already is. Raises UnknownPhase."""
@@ -74,10 +81,16 @@ class PhaseSwitcher:
                 return None
             if read_phase_file(self.studio.phase_file) != phase:
                 write_phase_file(self.studio.phase_file, phase)
-            now = time.time()
+            now = self._clock()
             self.current, self.entered_at = phase, now
-            log_event(self.store, "phase", session=self._session(), phase=phase, at=now,
-                      **{"from": previous, "to": phase, "by": by})
+            log_event(
+                self.store,
+                "phase",
+                session=self._session(),
+                phase=phase,
+                at=now,
+                **{"from": previous, "to": phase, "by": by},
+            )
         change = PhaseChanged(previous=previous, phase=phase, by=by, at=now)
         self._fire_payloads(previous, phase)
         self._emit(change)
@@ -100,8 +113,20 @@ class PhaseSwitcher:
         cwd = str(self.studio.root)
         if previous is not None:
             old = self.config.phase(previous)
-            self._payloads.submit(old.on_exit, phase=previous, hook="on_exit", env=env,
-                                  cwd=cwd, timeout_s=old.payload_timeout_s)
+            self._payloads.submit(
+                old.on_exit,
+                phase=previous,
+                hook="on_exit",
+                env=env,
+                cwd=cwd,
+                timeout_s=old.payload_timeout_s,
+            )
         new = self.config.phase(phase)
-        self._payloads.submit(new.on_enter, phase=phase, hook="on_enter", env=env,
-                              cwd=cwd, timeout_s=new.payload_timeout_s)
+        self._payloads.submit(
+            new.on_enter,
+            phase=phase,
+            hook="on_enter",
+            env=env,
+            cwd=cwd,
+            timeout_s=new.payload_timeout_s,
+        )

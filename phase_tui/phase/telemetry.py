@@ -16,7 +16,12 @@ from typing import Any
 from phase_tui.session.statusline import format_duration
 
 __all__ = [
-    "Span", "day_bounds", "format_duration", "phase_spans", "time_per_phase", "today_and_week",
+    "Span",
+    "day_bounds",
+    "format_duration",
+    "phase_spans",
+    "time_per_phase",
+    "today_and_week",
     "week_bounds",
 ]
 
@@ -107,10 +112,14 @@ def _local_midnight(day: dt.date) -> float:
 
 
 def today_and_week(
-    events: Iterable[Mapping[str, Any]], now: float, running_machines: frozenset[str],
+    events: Iterable[Mapping[str, Any]],
+    now: float,
+    running_machines: frozenset[str],
     week_starts_on: str = "monday",
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Seconds per phase today and this week."""
     spans = phase_spans(events, now, running_machines)
-    return (time_per_phase(spans, *day_bounds(now)),
-            time_per_phase(spans, *week_bounds(now, week_starts_on)))
+    return (
+        time_per_phase(spans, *day_bounds(now)),
+        time_per_phase(spans, *week_bounds(now, week_starts_on)),
+    )

@@ -27,12 +27,15 @@ def last_activity(store: Store) -> float | None:
     return float(newest[0]["at"]) if newest else None
 
 
-def start_session(store: Store, *, reason: str, phase: str | None, now: float | None = None) -> Record:
+def start_session(
+    store: Store, *, reason: str, phase: str | None, now: float | None = None
+) -> Record:
     """Create a new session and record its start in the journal."""
     now = time.time() if now is None else now
     name, colour = generate_identity()
-    session = store.insert(SESSIONS, {"name": name, "colour": colour, "started_at": now,
-                                      "reason": reason})
+    session = store.insert(
+        SESSIONS, {"name": name, "colour": colour, "started_at": now, "reason": reason}
+    )
     log_event(store, "session", session=name, phase=phase, at=now, name=name, reason=reason)
     return session
 

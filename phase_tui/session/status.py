@@ -36,7 +36,6 @@ def snapshot_values(
         "phase": phase,
         "session": session["name"] if session else "-",
         "entered_at": repr(float(entered[-1]["at"]) if entered else now),
-        "day_start": repr(day_start),
         "day_end": repr(day_end),
         "today_s": repr(sum(today.values())),
         "phase_today_s": repr(today.get(phase, 0.0)),
@@ -49,8 +48,9 @@ def write_status_snapshot(
     studio: Studio, config: Config, store: Store, *, app_running: bool, now: float | None = None
 ) -> dict[str, str]:
     """Recompute the snapshot and replace `.phase_os/status.txt` atomically."""
-    values = snapshot_values(studio, config, store, app_running=app_running,
-                             now=time.time() if now is None else now)
+    values = snapshot_values(
+        studio, config, store, app_running=app_running, now=time.time() if now is None else now
+    )
     text = "".join(f"{key}={value}\n" for key, value in values.items())
     atomic_write_text(studio.internal / SNAPSHOT_NAME, text)
     return values

@@ -2,9 +2,10 @@
 
 `phase-os status` runs from a tmux status bar every few seconds, so it must cost little
 more than starting Python: this module imports only the standard library's `os`, `sys`
-and `time`. The snapshot `.phase_os/status.txt` (key=value lines, per machine, never synced) is rewritten
-by whoever records a phase change, a session or a bounce; the phase itself is read fresh
-from `current_phase.txt`, so an `echo builder > current_phase.txt` shows at once.
+and `time`. The snapshot `.phase_os/status.txt` (key=value lines, per machine, never
+synced) is rewritten by whoever records a phase change, a session or a bounce; the phase
+itself is read fresh from `current_phase.txt`, so `echo builder > current_phase.txt`
+shows at once.
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ def read_snapshot(path: str) -> dict[str, str] | None:
     return pairs if "at" in pairs else None
 
 
-def fields_from_snapshot(snapshot: dict[str, str], phase: str | None, now: float) -> dict[str, object]:
+def fields_from_snapshot(
+    snapshot: dict[str, str], phase: str | None, now: float
+) -> dict[str, object]:
     """Template values, brought forward from the snapshot's time to `now`."""
     at = float(snapshot["at"])
     running = snapshot.get("running") == "on"
-    day_start, day_end = float(snapshot["day_start"]), float(snapshot["day_end"])
+    day_end = float(snapshot["day_end"])
     if now >= day_end:  # a new day since the snapshot: only today's open time counts
         today_s = now - max(day_end, at) if running else 0.0
         phase_today_s, bounces = today_s, 0

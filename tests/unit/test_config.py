@@ -38,7 +38,11 @@ def test_default_config_values() -> None:
     config = default_config()
     assert config.path is None
     assert (config.theme, config.idle_gap_hours, config.week_starts_on, config.clock_24h) == (
-        "textual-dark", 4.0, "monday", True)
+        "textual-dark",
+        4.0,
+        "monday",
+        True,
+    )
     assert config.phase_names == ("oracle", "builder", "remix", "recovery")
     assert config.default_phase == "oracle"
     assert dict(config.keys) == {}
@@ -101,8 +105,12 @@ def test_schema_matches_the_dataclasses() -> None:
     for section in SECTIONS:
         for spec in section.fields:
             if spec.default is not None:
-                assert spec.kind.convert(list(spec.default) if isinstance(spec.default, tuple)
-                                         else spec.default) == spec.default
+                assert (
+                    spec.kind.convert(
+                        list(spec.default) if isinstance(spec.default, tuple) else spec.default
+                    )
+                    == spec.default
+                )
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
@@ -127,9 +135,12 @@ def test_partial_file_keeps_defaults_for_the_rest() -> None:
 
 
 def test_partial_phase_table_keeps_builtin_values() -> None:
-    config = load_config_text('[phases.builder]\ncolour = "#123456"\n\n'
-                              '[phases.oracle]\nleave_after_minutes = 45\n\n'
-                              '[phases.mixdown]\ndescription = "Balance"\n', FILE)
+    config = load_config_text(
+        '[phases.builder]\ncolour = "#123456"\n\n'
+        "[phases.oracle]\nleave_after_minutes = 45\n\n"
+        '[phases.mixdown]\ndescription = "Balance"\n',
+        FILE,
+    )
     # order omitted: the built-in phases, then new phase tables in file order
     assert config.phase_names == ("oracle", "builder", "remix", "recovery", "mixdown")
     oracle, builder = config.phases[:2]
@@ -145,7 +156,8 @@ def test_partial_phase_table_keeps_builtin_values() -> None:
 
 def test_phase_in_order_without_table_gets_defaults() -> None:
     config = load_config_text(
-        '[phases]\norder = ["oracle", "builder", "remix", "recovery", "mixdown"]\n', FILE)
+        '[phases]\norder = ["oracle", "builder", "remix", "recovery", "mixdown"]\n', FILE
+    )
     mixdown = config.phase("mixdown")
     assert mixdown.colour == PHASE_PALETTE[4]
     assert mixdown.key == "5"
@@ -158,15 +170,23 @@ def test_week_start_and_payloads_are_normalised() -> None:
     config = load_config_text(
         '[app]\nweek_starts_on = "Sunday"\n[phases]\norder = ["oracle"]\n'
         '[phases.oracle]\non_enter = [["notify-send", "Phase OS", "oracle"], ["true"]]\n'
-        'next = ""\n', FILE)
+        'next = ""\n',
+        FILE,
+    )
     assert config.week_starts_on == "sunday"
     assert config.phase("oracle").on_enter == (("notify-send", "Phase OS", "oracle"), ("true",))
     assert config.phase("oracle").next is None
 
 
-@pytest.mark.parametrize(("given", "stored"), [
-    ("#ABC", "#aabbcc"), ("#B48EAD", "#b48ead"), ("#0f0", "#00ff00"), ("#a1b2c3", "#a1b2c3"),
-])
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("#ABC", "#aabbcc"),
+        ("#B48EAD", "#b48ead"),
+        ("#0f0", "#00ff00"),
+        ("#a1b2c3", "#a1b2c3"),
+    ],
+)
 def test_colour_normalisation(given: str, stored: str) -> None:
     config = load_config_text(f'[phases.oracle]\ncolour = "{given}"\n', FILE)
     assert config.phase("oracle").colour == stored
@@ -175,29 +195,38 @@ def test_colour_normalisation(given: str, stored: str) -> None:
 @pytest.mark.parametrize("bad", ["red", "#abcd", "#ggg", "b48ead", "#b48ead0"])
 def test_bad_colour_is_an_error(bad: str) -> None:
     error = error_of(f'[phases.oracle]\n\ncolour = "{bad}"\n')
-    assert str(error) == (f'{FILE} line 3: `phases.oracle.colour` expects a colour "#rrggbb" '
-                          f'or "#rgb", found string "{bad}"')
+    assert str(error) == (
+        f'{FILE} line 3: `phases.oracle.colour` expects a colour "#rrggbb" '
+        f'or "#rgb", found string "{bad}"'
+    )
 
 
 # ------------------------------------------------------------------ errors
 def test_type_error_names_file_line_key_expected_and_found() -> None:
     error = error_of('[app]\ntheme = "nord"\n\nidle_gap_hours = "four"\n')
     assert str(error) == (
-        f'{FILE} line 4: `app.idle_gap_hours` expects a number > 0, found string "four"')
+        f'{FILE} line 4: `app.idle_gap_hours` expects a number > 0, found string "four"'
+    )
     assert (error.path, error.line, error.key) == (FILE, 4, "app.idle_gap_hours")
     assert error.problems == [str(error)]
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("idle_gap_hours = true", "`app.idle_gap_hours` expects a number > 0, found boolean true"),
-    ("idle_gap_hours = 0", "`app.idle_gap_hours` expects a number > 0, found integer 0"),
-    ("idle_gap_hours = -1.5", "`app.idle_gap_hours` expects a number > 0, found number -1.5"),
-    ("idle_gap_hours = inf", "`app.idle_gap_hours` expects a number > 0, found number inf"),
-    ("clock_24h = 1", "`app.clock_24h` expects true or false, found integer 1"),
-    ("theme = \"\"", '`app.theme` expects a non-empty string, found string ""'),
-    ('week_starts_on = "funday"', '`app.week_starts_on` expects one of "monday", "tuesday", '
-     '"wednesday", "thursday", "friday", "saturday", "sunday", found string "funday"'),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("idle_gap_hours = true", "`app.idle_gap_hours` expects a number > 0, found boolean true"),
+        ("idle_gap_hours = 0", "`app.idle_gap_hours` expects a number > 0, found integer 0"),
+        ("idle_gap_hours = -1.5", "`app.idle_gap_hours` expects a number > 0, found number -1.5"),
+        ("idle_gap_hours = inf", "`app.idle_gap_hours` expects a number > 0, found number inf"),
+        ("clock_24h = 1", "`app.clock_24h` expects true or false, found integer 1"),
+        ('theme = ""', '`app.theme` expects a non-empty string, found string ""'),
+        (
+            'week_starts_on = "funday"',
+            '`app.week_starts_on` expects one of "monday", "tuesday", '
+            '"wednesday", "thursday", "friday", "saturday", "sunday", found string "funday"',
+        ),
+    ],
+)
 def test_app_type_errors(line: str, message: str) -> None:
     assert str(error_of(f"[app]\n{line}\n")) == f"{FILE} line 2: {message}"
 
@@ -206,18 +235,22 @@ def test_ints_are_accepted_where_floats_are_expected_but_not_the_reverse() -> No
     config = load_config_text("[phases.remix]\npayload_timeout_s = 3\nleave_after_minutes = 0\n")
     assert config.phase("remix").payload_timeout_s == 3.0
     error = error_of("[phases.remix]\nleave_after_bounces = 2.0\n")
-    assert str(error) == (f"{FILE} line 2: `phases.remix.leave_after_bounces` expects a whole "
-                          "number >= 0, found number 2.0")
+    assert str(error) == (
+        f"{FILE} line 2: `phases.remix.leave_after_bounces` expects a whole "
+        "number >= 0, found number 2.0"
+    )
     error = error_of("[phases.remix]\nleave_after_minutes = -1\n")
     assert "`phases.remix.leave_after_minutes` expects a number >= 0, found integer -1" in str(
-        error)
+        error
+    )
 
 
 def test_unknown_key_names_the_known_ones_and_suggests() -> None:
     error = error_of('[app]\ntheme = "nord"\nthemee = "x"\n')
     assert str(error) == (
         f"unknown key `app.themee` in {FILE} line 3 (known: theme, idle_gap_hours, "
-        "week_starts_on, clock_24h); did you mean `theme`?")
+        "week_starts_on, clock_24h); did you mean `theme`?"
+    )
     assert (error.line, error.key) == (3, "app.themee")
 
 
@@ -229,26 +262,32 @@ def test_unknown_key_without_close_match_has_no_suggestion() -> None:
 
 def test_unknown_phase_key_suggests_colour_for_color() -> None:
     message = str(error_of('[phases]\norder = ["oracle"]\n\n[phases.oracle]\ncolor = "#fff"\n'))
-    assert message.startswith(f"unknown key `phases.oracle.color` in {FILE} line 5 (known: "
-                              "colour, key, description,")
+    assert message.startswith(
+        f"unknown key `phases.oracle.color` in {FILE} line 5 (known: colour, key, description,"
+    )
     assert message.endswith("did you mean `colour`?")
 
 
 def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
-    assert str(error) == (f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-                          "keys); did you mean `[keys]`?")
+    assert str(error) == (
+        f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
+        "keys); did you mean `[keys]`?"
+    )
 
 
 def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
-    assert str(error) == (f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys); "
-                          "did you mean `app.theme` (under [app])?")
+    assert str(error) == (
+        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys); "
+        "did you mean `app.theme` (under [app])?"
+    )
 
 
 def test_section_must_be_a_table() -> None:
     assert str(error_of('app = "dark"\n')) == (
-        f'{FILE} line 1: `app` expects a table ([app]), found string "dark"')
+        f'{FILE} line 1: `app` expects a table ([app]), found string "dark"'
+    )
 
 
 def test_syntax_error_names_line_and_column() -> None:
@@ -272,14 +311,16 @@ def test_duplicate_toml_key_is_a_syntax_error() -> None:
 
 def test_text_without_path_is_named_as_the_settings_file() -> None:
     assert str(error_of("[app]\nclock_24h = 2\n", path=None)) == (
-        "phase_os.toml line 2: `app.clock_24h` expects true or false, found integer 2")
+        "phase_os.toml line 2: `app.clock_24h` expects true or false, found integer 2"
+    )
 
 
 def test_phase_table_not_in_order_is_an_error() -> None:
     error = error_of('[phases]\norder = ["oracle", "builder"]\n\n[phases.remixx]\nkey = "9"\n')
     assert str(error) == (
-        f'{FILE} line 4: `[phases.remixx]` is not in `phases.order` (oracle, builder); '
-        'add "remixx" to the order or remove the table')
+        f"{FILE} line 4: `[phases.remixx]` is not in `phases.order` (oracle, builder); "
+        'add "remixx" to the order or remove the table'
+    )
     assert error.key == "phases.remixx"
 
 
@@ -289,25 +330,32 @@ def test_phase_table_not_in_order_suggests_a_close_name() -> None:
 
 
 def test_two_phases_with_one_key_name_both() -> None:
-    text = ('[phases]\norder = ["oracle", "builder", "remix"]\n\n'
-            '[phases.remix]\ndescription = "x"\nkey = "1"\n')
+    text = (
+        '[phases]\norder = ["oracle", "builder", "remix"]\n\n'
+        '[phases.remix]\ndescription = "x"\nkey = "1"\n'
+    )
     error = error_of(text)
-    assert str(error) == (f'{FILE} line 6: phases `oracle` and `remix` both use the key "1"; '
-                          "give each phase its own `key`")
+    assert str(error) == (
+        f'{FILE} line 6: phases `oracle` and `remix` both use the key "1"; '
+        "give each phase its own `key`"
+    )
     assert error.key == "phases.remix.key"
 
 
 def test_three_phases_with_one_key() -> None:
-    text = ('[phases]\norder = ["a", "b", "c"]\n[phases.a]\nkey = "x"\n'
-            '[phases.b]\nkey = "x"\n[phases.c]\nkey = "x"\n')
+    text = (
+        '[phases]\norder = ["a", "b", "c"]\n[phases.a]\nkey = "x"\n'
+        '[phases.b]\nkey = "x"\n[phases.c]\nkey = "x"\n'
+    )
     assert 'phases `a`, `b` and `c` both use the key "x"' in str(error_of(text))
 
 
 def test_payload_as_a_shell_string_is_an_error() -> None:
     error = error_of('[phases.oracle]\non_enter = "notify-send Phase OS"\n')
     message = str(error)
-    assert message.startswith(f"{FILE} line 2: `phases.oracle.on_enter` expects a list of "
-                              "commands, each an argument list")
+    assert message.startswith(
+        f"{FILE} line 2: `phases.oracle.on_enter` expects a list of commands, each an argument list"
+    )
     assert 'found string "notify-send Phase OS"' in message
     assert 'argument list, e.g. ["notify-send", "Phase OS"]' in message
     assert error.key == "phases.oracle.on_enter"
@@ -315,23 +363,31 @@ def test_payload_as_a_shell_string_is_an_error() -> None:
 
 def test_payload_with_a_string_command_is_an_error() -> None:
     message = str(error_of('[phases.oracle]\non_exit = ["notify-send", "bye"]\n'))
-    assert message == (f'{FILE} line 2: `phases.oracle.on_exit[0]` expects an argument list, '
-                       'e.g. ["notify-send", "Phase OS"], found string "notify-send"')
+    assert message == (
+        f"{FILE} line 2: `phases.oracle.on_exit[0]` expects an argument list, "
+        'e.g. ["notify-send", "Phase OS"], found string "notify-send"'
+    )
 
 
-@pytest.mark.parametrize(("value", "shown", "expects"), [
-    ("[[]]", "[0]", 'an argument list, e.g. ["notify-send", "Phase OS"], found array []'),
-    ('[["ls"], ["echo", 3]]', "[1][1]", "a string, found integer 3"),
-    ('[[""]]', "[0][0]", 'a non-empty string, found string ""'),
-])
+@pytest.mark.parametrize(
+    ("value", "shown", "expects"),
+    [
+        ("[[]]", "[0]", 'an argument list, e.g. ["notify-send", "Phase OS"], found array []'),
+        ('[["ls"], ["echo", 3]]', "[1][1]", "a string, found integer 3"),
+        ('[[""]]', "[0][0]", 'a non-empty string, found string ""'),
+    ],
+)
 def test_payload_element_errors(value: str, shown: str, expects: str) -> None:
     assert str(error_of(f"[phases.remix]\non_enter = {value}\n")) == (
-        f"{FILE} line 2: `phases.remix.on_enter{shown}` expects {expects}")
+        f"{FILE} line 2: `phases.remix.on_enter{shown}` expects {expects}"
+    )
 
 
 def test_next_must_be_another_configured_phase() -> None:
-    text = ('[phases]\norder = ["oracle", "builder"]\n[phases.oracle]\nnext = "buildr"\n'
-            '[phases.builder]\nnext = "builder"\n')
+    text = (
+        '[phases]\norder = ["oracle", "builder"]\n[phases.oracle]\nnext = "buildr"\n'
+        '[phases.builder]\nnext = "builder"\n'
+    )
     error = error_of(text)
     assert error.problems == [
         f'{FILE} line 4: `phases.oracle.next` is "buildr", not a configured phase '
@@ -343,17 +399,22 @@ def test_next_must_be_another_configured_phase() -> None:
 
 def test_default_phase_must_be_configured() -> None:
     error = error_of('[phases]\norder = ["oracle", "remix"]\ndefault = "remx"\n')
-    assert str(error) == (f'{FILE} line 3: `phases.default` is "remx", not a configured phase '
-                          "(phases: oracle, remix); did you mean `remix`?")
+    assert str(error) == (
+        f'{FILE} line 3: `phases.default` is "remx", not a configured phase '
+        "(phases: oracle, remix); did you mean `remix`?"
+    )
 
 
 def test_phase_names_are_checked() -> None:
     message = str(error_of('[phases]\norder = ["oracle", "Mix"]\n'))
-    assert message == (f'{FILE} line 2: `phases.order[1]` expects a phase name (lowercase '
-                       'letters, digits, "-" or "_", starting with a letter), found string "Mix"')
+    assert message == (
+        f"{FILE} line 2: `phases.order[1]` expects a phase name (lowercase "
+        'letters, digits, "-" or "_", starting with a letter), found string "Mix"'
+    )
     message = str(error_of('[phases]\norder = ["oracle", "oracle"]\n'))
-    assert message == (f'{FILE} line 2: `phases.order[1]` expects each phase once, '
-                       'found string "oracle"')
+    assert message == (
+        f'{FILE} line 2: `phases.order[1]` expects each phase once, found string "oracle"'
+    )
     message = str(error_of('[phases."2nd"]\nkey = "x"\n'))
     assert message.startswith(f"{FILE} line 1: `[phases.2nd]`: the name expects a phase name")
 
@@ -367,12 +428,18 @@ def test_keys_values_must_be_non_empty_strings() -> None:
 
 
 def test_all_problems_are_collected_in_line_order() -> None:
-    text = ('[keys]\nquit = 1\n\n[app]\nclock_24h = "yes"\nthme = "x"\n\n'
-            '[phases.oracle]\ncolour = "blue"\n')
+    text = (
+        '[keys]\nquit = 1\n\n[app]\nclock_24h = "yes"\nthme = "x"\n\n'
+        '[phases.oracle]\ncolour = "blue"\n'
+    )
     error = error_of(text)
     assert len(error.problems) == 4
     assert [p.split(" line ")[1].split(":")[0].split(" ")[0] for p in error.problems] == [
-        "2", "5", "6", "9"]
+        "2",
+        "5",
+        "6",
+        "9",
+    ]
     assert str(error) == "\n".join(error.problems)
     assert str(error).splitlines()[0].startswith(str(FILE))
     assert (error.line, error.key) == (2, "keys.quit")
@@ -381,8 +448,10 @@ def test_all_problems_are_collected_in_line_order() -> None:
 # ------------------------------------------------------------------ locating keys
 def test_dotted_keys_at_top_level_are_located() -> None:
     text = '# settings\n\napp.theme = "nord"\nphases.oracle.colour = "#12"\n'
-    assert str(error_of(text)) == (f'{FILE} line 4: `phases.oracle.colour` expects a colour '
-                                   '"#rrggbb" or "#rgb", found string "#12"')
+    assert str(error_of(text)) == (
+        f"{FILE} line 4: `phases.oracle.colour` expects a colour "
+        '"#rrggbb" or "#rgb", found string "#12"'
+    )
 
 
 def test_inline_table_errors_are_reported_at_the_holding_key() -> None:
@@ -391,23 +460,26 @@ def test_inline_table_errors_are_reported_at_the_holding_key() -> None:
 
 
 def test_multiline_values_do_not_confuse_the_locator() -> None:
-    text = ('[phases.oracle]\n'
-            'tasks = [\n'
-            '  "key = not a key",\n'
-            '  "[app]",\n'
-            ']\n'
-            'description = """\n'
-            'colour = "not a key either"\n'
-            '[keys]\n'
-            '"""\n'
-            'colour = "nope"\n')
+    text = (
+        "[phases.oracle]\n"
+        "tasks = [\n"
+        '  "key = not a key",\n'
+        '  "[app]",\n'
+        "]\n"
+        'description = """\n'
+        'colour = "not a key either"\n'
+        "[keys]\n"
+        '"""\n'
+        'colour = "nope"\n'
+    )
     assert str(error_of(text)).startswith(f"{FILE} line 10: `phases.oracle.colour` expects")
 
 
 def test_quoted_keys_and_comments_are_located() -> None:
     text = '[app]  # look\n"theme" = "x"  # a [comment] = 1\n\'clock_24h\' = "no"\n'
     assert str(error_of(text)) == (
-        f'{FILE} line 3: `app.clock_24h` expects true or false, found string "no"')
+        f'{FILE} line 3: `app.clock_24h` expects true or false, found string "no"'
+    )
 
 
 # ------------------------------------------------------------------ reading files
@@ -435,7 +507,8 @@ def test_broken_file_on_disk_names_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value) == (
-        f"{path} line 2: `app.idle_gap_hours` expects a number > 0, found integer -4")
+        f"{path} line 2: `app.idle_gap_hours` expects a number > 0, found integer -4"
+    )
 
 
 def test_written_template_loads_from_disk(tmp_path: Path) -> None:
@@ -458,22 +531,29 @@ def test_a_new_section_is_only_a_schema_entry(monkeypatch: pytest.MonkeyPatch) -
     class WatchConfig(Config):
         watch: WatchSettings | None = None
 
-    watch = Section("watch", "Watched export folders.", fields=(
-        Field("folders", TEXT_LIST, ("bounces",), "Folders watched for bounces."),
-        Field("settle_s", number(0, inclusive=False), 2.0, "Seconds a file must be still."),
-    ), attr="watch", cls=WatchSettings)
+    watch = Section(
+        "watch",
+        "Watched export folders.",
+        fields=(
+            Field("folders", TEXT_LIST, ("bounces",), "Folders watched for bounces."),
+            Field("settle_s", number(0, inclusive=False), 2.0, "Seconds a file must be still."),
+        ),
+        attr="watch",
+        cls=WatchSettings,
+    )
     monkeypatch.setattr(config_module, "SECTIONS", (*SECTIONS, watch))
     monkeypatch.setattr(config_module, "Config", WatchConfig)
 
     loaded = load_config_text('[watch]\nfolders = ["exports"]\n', FILE)
     assert loaded.watch == WatchSettings(folders=("exports",), settle_s=2.0)  # type: ignore[attr-defined]
     assert str(error_of("[watch]\n\nsettle_s = 0\n")) == (
-        f"{FILE} line 3: `watch.settle_s` expects a number > 0, found integer 0")
+        f"{FILE} line 3: `watch.settle_s` expects a number > 0, found integer 0"
+    )
     assert "unknown key `watch.folder` in" in str(error_of('[watch]\nfolder = ["x"]\n'))
     config_module.default_config.cache_clear()
     try:
         text = config_module.default_config_text()
-        assert '# Seconds a file must be still.\nsettle_s = 2.0\n' in text
+        assert "# Seconds a file must be still.\nsettle_s = 2.0\n" in text
         assert load_config_text(text).watch == WatchSettings(("bounces",), 2.0)  # type: ignore[attr-defined]
     finally:
         config_module.default_config.cache_clear()

@@ -15,10 +15,14 @@ from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
 from phase_tui.session.sessions import resume_or_start, start_session
 from tests.helpers import make_studio
 
-PAYLOAD_CONFIG = """
+PRINT_ENV = (
+    "import os; e = os.environ; print(e['PHASE_OS_PHASE'], e['PHASE_OS_PREVIOUS'], "
+    "e['PHASE_OS_SESSION'])"
+)
+PAYLOAD_CONFIG = f"""
 [phases.builder]
-on_enter = [["{py}", "-c", "import os; print(os.environ['PHASE_OS_PHASE'], os.environ['PHASE_OS_PREVIOUS'], os.environ['PHASE_OS_SESSION'])"]]
-on_exit = [["{py}", "-c", "import time; time.sleep(30)"]]
+on_enter = [["{{py}}", "-c", "{PRINT_ENV}"]]
+on_exit = [["{{py}}", "-c", "import time; time.sleep(30)"]]
 payload_timeout_s = 0.5
 """.replace("{py}", sys.executable)
 
@@ -28,9 +32,14 @@ def switcher_for(tmp_path: Path, config_text: str | None = None):
     events: list[Event] = []
     results: list[PayloadFinished] = []
     runner = PayloadRunner(results.append)
-    switcher = PhaseSwitcher(context.studio, context.config, context.store,
-                             session=lambda: "amber-heron-0001", emit=events.append,
-                             payloads=runner)
+    switcher = PhaseSwitcher(
+        context.studio,
+        context.config,
+        context.store,
+        session=lambda: "amber-heron-0001",
+        emit=events.append,
+        payloads=runner,
+    )
     return context, switcher, events, results, runner
 
 
@@ -44,7 +53,10 @@ def test_switch_writes_file_records_event_and_emits(tmp_path: Path) -> None:
     context, switcher, events, _, _ = switcher_for(tmp_path)
     change = switcher.switch("Builder", by="key")
     assert change == events[-1]
-    assert isinstance(change, PhaseChanged) and (change.previous, change.phase) == ("oracle", "builder")
+    assert isinstance(change, PhaseChanged) and (change.previous, change.phase) == (
+        "oracle",
+        "builder",
+    )
     assert read_phase_file(context.studio.phase_file) == "builder"
     recorded = [e for e in context.store.all("events") if e["type"] == "phase"]
     assert recorded[-1]["from"] == "oracle" and recorded[-1]["to"] == "builder"
@@ -57,10 +69,14 @@ def test_switch_writes_file_records_event_and_emits(tmp_path: Path) -> None:
 def test_phase_resumes_from_file_then_from_journal(tmp_path: Path) -> None:
     context, switcher, *_ = switcher_for(tmp_path)
     switcher.switch("remix", by="key")
-    again = PhaseSwitcher(context.studio, context.config, context.store, lambda: "s", lambda e: None)
+    again = PhaseSwitcher(
+        context.studio, context.config, context.store, lambda: "s", lambda e: None
+    )
     assert again.current == "remix"
     context.studio.phase_file.unlink()
-    third = PhaseSwitcher(context.studio, context.config, context.store, lambda: "s", lambda e: None)
+    third = PhaseSwitcher(
+        context.studio, context.config, context.store, lambda: "s", lambda e: None
+    )
     assert third.current == "remix" and read_phase_file(context.studio.phase_file) == "remix"
 
 
@@ -91,19 +107,37 @@ def test_payloads_get_env_and_hanging_ones_time_out(tmp_path: Path) -> None:
 
 def test_missing_and_failing_payloads_are_reported(tmp_path: Path) -> None:
     env = payload_env("oracle", None, "s", str(tmp_path))
-    missing = run_payload(["/no/such/program"], phase="oracle", hook="on_enter", env=env,
-                          cwd=str(tmp_path), timeout_s=5)
+    missing = run_payload(
+        ["/no/such/program"],
+        phase="oracle",
+        hook="on_enter",
+        env=env,
+        cwd=str(tmp_path),
+        timeout_s=5,
+    )
     assert missing.error and "failed to start" in missing.summary()
-    failing = run_payload([sys.executable, "-c", "raise SystemExit(3)"], phase="oracle",
-                          hook="on_enter", env=env, cwd=str(tmp_path), timeout_s=5)
+    failing = run_payload(
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        phase="oracle",
+        hook="on_enter",
+        env=env,
+        cwd=str(tmp_path),
+        timeout_s=5,
+    )
     assert failing.returncode == 3 and "exited with 3" in failing.summary()
 
 
 def test_payload_arguments_are_never_interpreted_by_a_shell(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     argv = [sys.executable, "-c", "import sys; print(sys.argv[1])", f"; touch {marker}"]
-    result = run_payload(argv, phase="p", hook="on_enter", env=payload_env("p", None, "s", "x"),
-                         cwd=str(tmp_path), timeout_s=5)
+    result = run_payload(
+        argv,
+        phase="p",
+        hook="on_enter",
+        env=payload_env("p", None, "s", "x"),
+        cwd=str(tmp_path),
+        timeout_s=5,
+    )
     assert result.ok and not marker.exists() and "touch" in result.output_tail
 
 

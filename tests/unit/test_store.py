@@ -34,7 +34,9 @@ for i in range(count):
 def run_writer(internal: Path, machine: str, count: int, tag: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(internal), machine, str(count), tag],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -102,8 +104,10 @@ def test_in_memory_store() -> None:
 
 def test_values_are_converted_at_the_boundary(tmp_path: Path) -> None:
     store = Store(tmp_path, "m1")
-    made = store.insert("bounces", {"peak": np.float32(0.5), "path": tmp_path,
-                                    "tags": {"b", "a"}, "size": np.int64(3)})
+    made = store.insert(
+        "bounces",
+        {"peak": np.float32(0.5), "path": tmp_path, "tags": {"b", "a"}, "size": np.int64(3)},
+    )
     again = Store(tmp_path, "m1").get("bounces", made["id"])
     assert again["peak"] == 0.5 and again["path"] == str(tmp_path)
     assert again["tags"] == ["a", "b"] and again["size"] == 3
@@ -160,8 +164,9 @@ def test_two_processes_and_threads_lose_no_record(tmp_path: Path) -> None:
     for proc in procs:
         assert proc.wait(timeout=120) == 0
     records = Store(tmp_path, "m1").all("events")
-    by_writer = {w: sorted(r["n"] for r in records if r["writer"] == w)
-                 for w in ("p1", "p2", "thread")}
+    by_writer = {
+        w: sorted(r["n"] for r in records if r["writer"] == w) for w in ("p1", "p2", "thread")
+    }
     assert by_writer["p1"] == list(range(150))
     assert by_writer["p2"] == list(range(150))
     assert len(by_writer["thread"]) == 150

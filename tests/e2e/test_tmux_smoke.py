@@ -1,0 +1,104 @@
+"""Smoke test of the real `phase-os` command in tmux: keys, `echo` and the shell."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PHASE_OS = str(Path(sys.executable).with_name("phase-os"))
+SESSION = f"phase-os-smoke-{os.getpid()}"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def screen() -> str:
+    return tmux("capture-pane", "-p", "-t", SESSION)
+
+
+def wait_for_screen(text: str, timeout_s: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        shown = screen()
+        if text in shown:
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen()}")
+
+
+@pytest.fixture
+def studio(tmp_path: Path) -> Iterator[Path]:
+    assert shutil.which("tmux"), "tmux is needed (make test installs it)"
+    root = tmp_path / "studio"
+    subprocess.run([PHASE_OS, "init", str(root)], check=True, capture_output=True)
+    # A tmux server keeps the environment it started with: pass ours explicitly.
+    names = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PHASE_OS_MACHINE_ID")
+    env_args = [arg for name in names for arg in ("-e", f"{name}={os.environ[name]}")]
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            SESSION,
+            "-x",
+            "120",
+            "-y",
+            "34",
+            *env_args,
+            "-e",
+            "TERM=xterm-256color",
+            f"{PHASE_OS} --studio {root}; sleep 60",
+        ],
+        check=True,
+    )
+    yield root
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+
+
+def test_real_command_switches_by_key_echo_and_shell(studio: Path) -> None:
+    wait_for_screen("ORACLE")
+    wait_for_screen("Dashboard")  # the footer: the app is up and painted
+    tmux("send-keys", "-t", SESSION, "2")
+    wait_for_screen("BUILDER")
+    (studio / "current_phase.txt").write_text("remix\n")  # what `echo remix >` does
+    wait_for_screen("REMIX")
+    printed = subprocess.run(
+        [PHASE_OS, "--studio", str(studio), "phase"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    assert printed == "remix"
+    subprocess.run(
+        [PHASE_OS, "--studio", str(studio), "phase", "set", "recovery"],
+        check=True,
+        capture_output=True,
+    )
+    wait_for_screen("RECOVERY")
+    status = subprocess.run(
+        [PHASE_OS, "--studio", str(studio), "status"], check=True, capture_output=True, text=True
+    ).stdout
+    assert status.startswith("recovery · ") and status.count("\n") == 1
+    tmux("send-keys", "-t", SESSION, "C-q")
+    deadline = time.monotonic() + 10
+    while '"app_stop"' not in (log := journal(studio)):
+        assert time.monotonic() < deadline, "the app did not quit on ctrl+q"
+        time.sleep(0.1)
+    for expected in ('"by": "key"', '"by": "file"', '"by": "shell"', '"machine": "test-machine"'):
+        assert expected in log
+    assert "RECOVERY" not in screen()
+
+
+def journal(studio: Path) -> str:
+    return subprocess.run(
+        [PHASE_OS, "--studio", str(studio), "log", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
