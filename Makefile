@@ -12,7 +12,7 @@ SYS_STAMP  := $(VENV)/.stamp-system
 APT_PACKAGES := libportaudio2 tmux
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint demo clean
+.PHONY: help run test bench lint demo whisper clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ lint: $(TEST_STAMP)  ## ruff over the code and the tests
 	$(VENV)/bin/ruff check phase_tui screens widgets tests bench
 
 demo: $(DEMO)/phase_os.toml  ## Create the demo studio
+
+whisper: | $(PYTHON)  ## Add the openai-whisper backend (CPU torch first: no CUDA downloads)
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[whisper]'
 
 clean:  ## Remove the virtualenv and the demo studio
 	rm -rf $(VENV) $(DEMO)

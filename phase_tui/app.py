@@ -155,6 +155,8 @@ class PhaseOSApp(App[int]):
         )
         watcher.start()
         self._watcher = watcher
+        if watcher.polling:
+            self.call_from_thread(self.set_hud_slot, "watch", "phase file: polling")
         server = control.ControlServer(studio.internal, self._dispatch)
         try:
             server.start()
@@ -270,6 +272,10 @@ class PhaseOSApp(App[int]):
             slots=self.hud_state.slots,
         )
         self.journal_revision += 1
+
+    def set_hud_slot(self, name: str, text: str) -> None:
+        """Show `text` in the HUD slot `name` ("bounce", "memo", "watch"); "" clears it."""
+        self.hud_state = self.hud_state.with_slot(name, text)
 
     @work(thread=True, exit_on_error=False, group="status")
     def _refresh_status_snapshot(self) -> None:

@@ -7,6 +7,7 @@ import io
 import sys
 from collections.abc import Callable
 
+import pytest
 from rich.console import Console
 from textual.widgets import HelpPanel, Static
 
@@ -171,3 +172,19 @@ async def test_shell_commands_reach_the_running_app(make_app: AppFactory) -> Non
         else:
             raise AssertionError("an unknown phase must be refused")
     assert not control.app_is_running(internal)
+
+
+async def test_a_failing_worker_is_a_notification_not_a_crash(
+    make_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app()
+
+    def broken() -> None:
+        raise OSError("disk on fire")
+
+    async with app.run_test(size=(120, 35)) as pilot:
+        app._run_in_thread(broken)
+        await wait_for(pilot, lambda: any("disk on fire" in n.message for n in app._notifications))
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.switcher.current == "builder")
+    assert any("disk on fire" in record.getMessage() for record in caplog.records)

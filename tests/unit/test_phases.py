@@ -196,3 +196,32 @@ def test_sessions_resume_within_gap_and_start_after(tmp_path: Path) -> None:
     assert store.latest("sessions", 1)[0]["id"] == made["id"]
     logged = [e for e in store.all("events") if e["type"] == "session"]
     assert [e["reason"] for e in logged][-1] == "shell"
+
+
+def test_watcher_falls_back_to_polling_when_inotify_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import watchdog.observers
+
+    class Refusing(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, *args: object, **kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", Refusing)
+    path = tmp_path / "current_phase.txt"
+    write_phase_file(path, "oracle")
+    seen: list[str] = []
+    watcher = PhaseFileWatcher(path, seen.append)
+    watcher.start()
+    try:
+        assert watcher.polling
+        time.sleep(0.3)
+        path.write_text("builder\n")
+        deadline = time.monotonic() + 3
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        watcher.stop()
+    assert seen == ["builder"]
