@@ -38,6 +38,12 @@ class StudioScreen(Screen[None]):
         self.watch(self.app, "journal_revision", self._journal_changed, init=False)
         self.refresh_view()
 
+    def on_screen_suspend(self) -> None:
+        self.query_one(Hud).pause()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(Hud).resume()
+
     def _hud_changed(self, state: HudState) -> None:
         self.query_one(Hud).state = state
 

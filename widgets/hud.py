@@ -75,7 +75,16 @@ class Hud(Horizontal):
         yield Static(id="hud-clock")
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self._tick)
+        self._timer = self.set_interval(1.0, self._tick)
+
+    def pause(self) -> None:
+        """Stop the clock while the HUD's screen is hidden."""
+        self._timer.pause()
+
+    def resume(self) -> None:
+        """Restart the clock and bring it up to date."""
+        self._tick()
+        self._timer.resume()
 
     def watch_state(self, state: HudState) -> None:
         chip = self.query_one("#hud-phase", Static)

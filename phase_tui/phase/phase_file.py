@@ -15,6 +15,8 @@ from phase_tui.atomic import atomic_write_text
 
 log = logging.getLogger(__name__)
 
+WRITE_EVENTS = frozenset({"created", "modified", "moved", "closed"})
+
 
 def read_phase_file(path: Path) -> str | None:
     """The first word of the phase file, lower-cased; None when missing or empty."""
@@ -55,6 +57,8 @@ class PhaseFileWatcher:
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.event_type not in WRITE_EVENTS:
+                    return  # our own reads make opened/closed_no_write events: no loop
                 names = {
                     Path(str(event.src_path)).name,
                     Path(str(getattr(event, "dest_path", "") or "")).name,

@@ -225,3 +225,37 @@ def test_watcher_falls_back_to_polling_when_inotify_refuses(
     finally:
         watcher.stop()
     assert seen == ["builder"]
+
+
+def test_watcher_is_quiet_when_nothing_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the file makes inotify open/close events: they must not trigger re-reads."""
+    import phase_tui.phase.phase_file as phase_file
+
+    reads: list[Path] = []
+    original = phase_file.read_phase_file
+
+    def counting(path: Path) -> str | None:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(phase_file, "read_phase_file", counting)
+    path = tmp_path / "current_phase.txt"
+    write_phase_file(path, "oracle")
+    seen: list[str] = []
+    watcher = PhaseFileWatcher(path, seen.append)
+    watcher.start()
+    try:
+        path.write_text("builder\n")
+        deadline = time.monotonic() + 3
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        settled = len(reads)
+        time.sleep(1.0)
+        assert len(reads) == settled  # no read feeds another read
+        assert settled <= 6
+    finally:
+        watcher.stop()
+    assert seen == ["builder"]
