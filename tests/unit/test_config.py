@@ -9,20 +9,17 @@ from pathlib import Path
 import pytest
 
 from phase_tui.config import (
+    SECTIONS,
+    Config,
     ConfigError,
+    PhaseSettings,
     default_config,
     default_config_text,
     load_config,
     load_config_text,
 )
-from phase_tui.config_schema import (
-    APP,
-    PHASE_FIELDS,
-    PHASE_PALETTE,
-    SECTIONS,
-    Config,
-    PhaseSettings,
-)
+from phase_tui.config.schema import APP, PHASE_FIELDS
+from phase_tui.config.settings import PHASE_PALETTE
 
 FILE = Path("/studio/phase_os.toml")
 
@@ -519,8 +516,9 @@ def test_written_template_loads_from_disk(tmp_path: Path) -> None:
 
 def test_a_new_section_is_only_a_schema_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     """A later [watch] section needs a Section, its dataclass and a Config attribute only."""
-    import phase_tui.config as config_module
-    from phase_tui.config_schema import TEXT_LIST, Field, Section, number
+    from phase_tui.config import loader, template
+    from phase_tui.config.kinds import TEXT_LIST, number
+    from phase_tui.config.schema import Field, Section
 
     @dataclasses.dataclass(frozen=True)
     class WatchSettings:
@@ -541,8 +539,9 @@ def test_a_new_section_is_only_a_schema_entry(monkeypatch: pytest.MonkeyPatch) -
         attr="watch",
         cls=WatchSettings,
     )
-    monkeypatch.setattr(config_module, "SECTIONS", (*SECTIONS, watch))
-    monkeypatch.setattr(config_module, "Config", WatchConfig)
+    monkeypatch.setattr(loader, "SECTIONS", (*SECTIONS, watch))
+    monkeypatch.setattr(template, "SECTIONS", (*SECTIONS, watch))
+    monkeypatch.setattr(loader, "Config", WatchConfig)
 
     loaded = load_config_text('[watch]\nfolders = ["exports"]\n', FILE)
     assert loaded.watch == WatchSettings(folders=("exports",), settle_s=2.0)  # type: ignore[attr-defined]
@@ -550,10 +549,10 @@ def test_a_new_section_is_only_a_schema_entry(monkeypatch: pytest.MonkeyPatch) -
         f"{FILE} line 3: `watch.settle_s` expects a number > 0, found integer 0"
     )
     assert "unknown key `watch.folder` in" in str(error_of('[watch]\nfolder = ["x"]\n'))
-    config_module.default_config.cache_clear()
+    loader.default_config.cache_clear()
     try:
-        text = config_module.default_config_text()
+        text = template.default_config_text()
         assert "# Seconds a file must be still.\nsettle_s = 2.0\n" in text
         assert load_config_text(text).watch == WatchSettings(("bounces",), 2.0)  # type: ignore[attr-defined]
     finally:
-        config_module.default_config.cache_clear()
+        loader.default_config.cache_clear()

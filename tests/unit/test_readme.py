@@ -6,7 +6,7 @@ from pathlib import Path
 
 from phase_tui.app import describe_bindings
 from phase_tui.cli import cli
-from phase_tui.config_schema import SECTIONS
+from phase_tui.config import SECTIONS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 

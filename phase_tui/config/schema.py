@@ -1,0 +1,172 @@
+"""The shape of `phase_os.toml`: one `Section` per TOML table, one `Field` per setting.
+
+This is the file to extend. Every setting is a `Field` (name, kind, default, doc) inside
+a `Section`, and `SECTIONS` lists them in file order. The loader validates a file against
+`SECTIONS`, and the commented template written by `phase-os init` is generated from it, so
+the docs can not drift from the checks. Adding a section is adding a `Section` here and
+to `SECTIONS` (plus its dataclass and the `Config` attribute it fills, in `settings.py`);
+no new validation code. Value kinds (`TEXT`, `number()`...) live in `kinds.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from phase_tui.config.kinds import (
+    BOOL,
+    COLOUR,
+    COMMANDS,
+    NONEMPTY_TEXT,
+    OPTIONAL_PHASE,
+    PHASE_NAME,
+    PHASE_NAMES,
+    TEXT,
+    TEXT_LIST,
+    Kind,
+    choice,
+    number,
+    whole,
+)
+from phase_tui.config.settings import BUILTIN_PHASES
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting: its TOML key, kind, default and the one-line doc shown in the template."""
+
+    name: str
+    kind: Kind
+    default: object
+    doc: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One TOML table.
+
+    `fields` are its fixed keys. `free`, when set, allows any key with values of that kind
+    (e.g. `[keys]`). `tables`, when set, is the schema of its named sub-tables (e.g.
+    `[phases.NAME]`). `attr` is the `Config` attribute it fills (None: its fields are
+    `Config` attributes themselves); `cls` wraps the values in a dataclass. `example` lines
+    are shown commented out in the template.
+    """
+
+    name: str
+    doc: str
+    fields: tuple[Field, ...] = ()
+    free: Kind | None = None
+    tables: tuple[Field, ...] = ()
+    attr: str | None = None
+    cls: type | None = None
+    example: tuple[str, ...] = ()
+
+
+APP = Section(
+    "app",
+    "How the app looks and how it counts time.",
+    fields=(
+        Field(
+            "theme",
+            NONEMPTY_TEXT,
+            "textual-dark",
+            'Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".',
+        ),
+        Field(
+            "idle_gap_hours",
+            number(0, inclusive=False),
+            4.0,
+            "Hours without activity after which the next action starts a new session (> 0).",
+        ),
+        Field(
+            "week_starts_on",
+            choice(*WEEKDAYS),
+            "monday",
+            'First day of the week for the digest and weekly totals: "monday" .. "sunday".',
+        ),
+        Field("clock_24h", BOOL, True, "Show times as 24-hour (true) or 12-hour am/pm (false)."),
+    ),
+)
+
+PHASE_FIELDS = (
+    Field(
+        "colour",
+        COLOUR,
+        None,
+        'Colour of the phase, "#rrggbb" (or "#rgb"); default: one from a fixed palette.',
+    ),
+    Field(
+        "key",
+        NONEMPTY_TEXT,
+        None,
+        'Key that switches to this phase; default: its position in the order, e.g. "1".',
+    ),
+    Field("description", TEXT, "", "What this phase is for, shown on its screen."),
+    Field("tasks", TEXT_LIST, (), "Short to-do lines shown on the phase's screen."),
+    Field(
+        "on_enter",
+        COMMANDS,
+        (),
+        "Commands run on entering the phase, each an argument list (no shell),\n"
+        'e.g. [["notify-send", "Phase OS", "entered"]].',
+    ),
+    Field("on_exit", COMMANDS, (), "Commands run on leaving the phase, like on_enter."),
+    Field(
+        "payload_timeout_s",
+        number(0, inclusive=False),
+        10.0,
+        "Seconds a payload command may run before it is stopped (> 0).",
+    ),
+    Field(
+        "next",
+        OPTIONAL_PHASE,
+        None,
+        'The phase suggested after this one (another configured phase); "" means none.',
+    ),
+    Field(
+        "leave_after_bounces",
+        whole(0),
+        0,
+        "Suggest the next phase after this many bounces in this phase; 0 turns it off.",
+    ),
+    Field(
+        "leave_after_minutes",
+        number(0, inclusive=True),
+        0.0,
+        "Suggest the next phase after this many minutes in this phase; 0 turns it off.",
+    ),
+)
+
+PHASES = Section(
+    "phases",
+    "The creative phases. Each phase may have a [phases.NAME] table below; a phase without\n"
+    "one gets a palette colour, its position as key and no description.",
+    fields=(
+        Field(
+            "order",
+            PHASE_NAMES,
+            tuple(phase.name for phase in BUILTIN_PHASES),
+            "The phases, in the order the app cycles through them (lowercase names).",
+        ),
+        Field(
+            "default",
+            PHASE_NAME,
+            None,
+            "The phase a new studio starts in; one of `order` (default: the first).",
+        ),
+    ),
+    tables=PHASE_FIELDS,
+    attr="phases",
+)
+
+KEYS = Section(
+    "keys",
+    'Key bindings: binding id = "key" (a Textual key name; several keys comma-separated,\n'
+    'e.g. "n,ctrl+n"). Empty means the built-in keys; the ids are listed by `phase-os keys`.',
+    free=NONEMPTY_TEXT,
+    attr="keys",
+    example=('next_phase = "n"',),
+)
+
+SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS)

@@ -1,0 +1,104 @@
+"""What a loaded `phase_os.toml` gives: the `Config` and `PhaseSettings` dataclasses.
+
+Also the built-in phases (what a file without `[phases]` gets) and the palette that
+colours phases with no built-in colour. A new section's dataclass goes here, with the
+`Config` attribute it fills; its `Section` goes in `schema.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Colours for phases that have no built-in colour, picked by 1-based position in the order.
+PHASE_PALETTE = (
+    "#b48ead",
+    "#ebcb8b",
+    "#88c0d0",
+    "#a3be8c",
+    "#bf616a",
+    "#d08770",
+    "#5e81ac",
+    "#8fbcbb",
+)
+
+
+@dataclass(frozen=True)
+class PhaseSettings:
+    """One creative phase as configured in `[phases.NAME]`."""
+
+    name: str
+    colour: str
+    key: str
+    description: str = ""
+    tasks: tuple[str, ...] = ()
+    on_enter: tuple[tuple[str, ...], ...] = ()
+    on_exit: tuple[tuple[str, ...], ...] = ()
+    payload_timeout_s: float = 10.0
+    next: str | None = None
+    leave_after_bounces: int = 0
+    leave_after_minutes: float = 0.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings of a studio, validated. `path` is the file (None for the built-in defaults)."""
+
+    path: Path | None
+    theme: str
+    idle_gap_hours: float
+    week_starts_on: str
+    clock_24h: bool
+    phases: tuple[PhaseSettings, ...]
+    default_phase: str
+    keys: Mapping[str, str] = field(hash=False)
+
+    def phase(self, name: str) -> PhaseSettings:
+        """The settings of phase `name`; KeyError when no such phase is configured."""
+        for settings in self.phases:
+            if settings.name == name:
+                return settings
+        raise KeyError(name)
+
+    @property
+    def phase_names(self) -> tuple[str, ...]:
+        """The configured phase names, in order."""
+        return tuple(settings.name for settings in self.phases)
+
+
+BUILTIN_PHASES = (
+    PhaseSettings(
+        "oracle",
+        "#b48ead",
+        "1",
+        "Curate samples: approve, reject, slice.",
+        ("Import a crate", "Curate the queue", "Save slices worth keeping"),
+        next="builder",
+    ),
+    PhaseSettings(
+        "builder",
+        "#ebcb8b",
+        "2",
+        "Arrange: generate and version form maps, bounce drafts.",
+        ("Generate a form map", "Arrange the sections", "Bounce a draft"),
+        next="remix",
+        leave_after_bounces=2,
+    ),
+    PhaseSettings(
+        "remix",
+        "#88c0d0",
+        "3",
+        "Rework fragments from approved samples and slices.",
+        ("Open a remix session", "Rework a fragment", "Bounce the rework"),
+        next="recovery",
+    ),
+    PhaseSettings(
+        "recovery",
+        "#a3be8c",
+        "4",
+        "Reflect: read the digest, review tags and memos.",
+        ("Read the weekly digest", "Review tags", "Listen back to memos"),
+        next="oracle",
+    ),
+)
