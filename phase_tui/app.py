@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -26,19 +27,22 @@ from phase_tui import control
 from phase_tui.activity import EVENTS, log_event
 from phase_tui.context import StudioContext
 from phase_tui.events import (
+    BounceLogged,
     Event,
     Notice,
     PayloadFinished,
     PhaseChanged,
     PhaseFileRejected,
     SessionChanged,
+    WatchHealthChanged,
 )
+from phase_tui.formatting import format_clock
 from phase_tui.logs import StderrToLog, setup_logging
 from phase_tui.phase.payloads import PayloadRunner
-from phase_tui.phase.phase_file import PhaseFileWatcher
 from phase_tui.phase.rules import next_phase, suggest
 from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
 from phase_tui.phase.telemetry import today_and_week
+from phase_tui.services import StudioServices
 from phase_tui.session.sessions import resume_or_start, start_session
 from phase_tui.store import Record
 from screens.dashboard import DashboardScreen
@@ -62,7 +66,7 @@ class DomainEvent(Message):
 class PhaseFileEdited(Message):
     """`current_phase.txt` changed on disk (from the watcher thread)."""
 
-    def __init__(self, text: str | None) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
 
@@ -103,8 +107,7 @@ class PhaseOSApp(App[int]):
         config = context.config
         self._alert = ""
         self._suggestion = ""
-        self._watcher: PhaseFileWatcher | None = None
-        self._server: control.ControlServer | None = None
+        self._watch_health: dict[str, WatchHealthChanged] = {}
         self._payloads = PayloadRunner(self._payload_done)
         self.session: Record = resume_or_start(
             context.store, idle_gap_s=config.idle_gap_hours * 3600, phase=None, now=clock()
@@ -117,6 +120,13 @@ class PhaseOSApp(App[int]):
             emit=self._emit,
             payloads=self._payloads,
             clock=clock,
+        )
+        self.services = StudioServices(
+            context,
+            emit=self._emit,
+            on_phase_file=lambda text: self.post_message(PhaseFileEdited(text)),
+            dispatch=self._dispatch,
+            bounce_context=self._bounce_context,
         )
         self.add_mode(DASHBOARD, DashboardScreen)
         for item in config.phases:
@@ -147,28 +157,12 @@ class PhaseOSApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="services")
     def _start_services(self) -> None:
-        """Start the phase file watcher and the control socket (off the UI thread)."""
-        studio = self.context.studio
-        watcher = PhaseFileWatcher(
-            studio.phase_file, lambda text: self.post_message(PhaseFileEdited(text))
-        )
-        watcher.start()
-        self._watcher = watcher
-        if watcher.polling:
-            self.call_from_thread(self.set_hud_slot, "watch", "phase file: polling")
-        server = control.ControlServer(studio.internal, self._dispatch)
-        try:
-            server.start()
-            self._server = server
-        except RuntimeError as error:
-            self._emit(Notice(f"{error}; shell commands go to that app", "warning"))
+        """Start the watchers and the control socket (off the UI thread)."""
+        self.services.start()
         self.context.refresh_status(app_running=True)
 
     def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.stop()
-        if self._server is not None:
-            self._server.stop()
+        self.services.stop()
         self._payloads.shutdown()
         log_event(
             self.context.store,
@@ -222,32 +216,57 @@ class PhaseOSApp(App[int]):
         self._emit(result)
 
     def on_domain_event(self, message: DomainEvent) -> None:
-        event = message.event
-        if isinstance(event, PhaseChanged):
-            self._alert = ""
-            if self.current_mode.startswith("phase-"):
-                self.switch_mode(phase_mode(event.phase))
-            self.notify(f"Phase: {event.phase} (by {event.by})", timeout=3)
-            self._refresh_status_snapshot()
-        elif isinstance(event, PhaseFileRejected):
-            self.notify(
-                f"current_phase.txt says {event.text!r}, which is not a phase "
-                f"({', '.join(event.known)}); ignored",
-                severity="error",
-                timeout=8,
-            )
-        elif isinstance(event, PayloadFinished):
-            if not event.ok:
-                self._alert = event.summary()
-                self.notify(
-                    event.summary() + " (see .phase_os/phase_os.log)", severity="error", timeout=8
-                )
-        elif isinstance(event, Notice):
-            self.notify(event.text, severity=event.severity)  # type: ignore[arg-type]
-        elif isinstance(event, SessionChanged):
-            self.notify(f"New session {event.name}", timeout=4)
-            self._refresh_status_snapshot()
+        """Route a domain event to its handler, then refresh the HUD and the views."""
+        handler = getattr(self, f"_on_{type(message.event).__name__}", None)
+        if handler is not None:
+            handler(message.event)
         self._refresh_state()
+
+    def _on_PhaseChanged(self, event: PhaseChanged) -> None:  # noqa: N802
+        self._alert = ""
+        if self.current_mode.startswith("phase-"):
+            self.switch_mode(phase_mode(event.phase))
+        self.notify(f"Phase: {event.phase} (by {event.by})", timeout=3)
+        self._refresh_status_snapshot()
+
+    def _on_PhaseFileRejected(self, event: PhaseFileRejected) -> None:  # noqa: N802
+        known = ", ".join(event.known)
+        self.notify(
+            f"current_phase.txt says {event.text!r}, which is not a phase ({known}); ignored",
+            severity="error",
+            timeout=8,
+        )
+
+    def _on_PayloadFinished(self, event: PayloadFinished) -> None:  # noqa: N802
+        if not event.ok:
+            self._alert = event.summary()
+            self.notify(
+                event.summary() + " (see .phase_os/phase_os.log)", severity="error", timeout=8
+            )
+
+    def _on_Notice(self, event: Notice) -> None:  # noqa: N802
+        self.notify(event.text, severity=event.severity)  # type: ignore[arg-type]
+
+    def _on_SessionChanged(self, event: SessionChanged) -> None:  # noqa: N802
+        self.notify(f"New session {event.name}", timeout=4)
+        self._refresh_status_snapshot()
+
+    def _on_BounceLogged(self, event: BounceLogged) -> None:  # noqa: N802
+        record = event.record
+        if event.kind != "caught_up":
+            length = format_clock(record.get("duration_s"))
+            self.notify(f"Bounce logged: {record['name']} {length}", title="Bounce", timeout=5)
+        self._refresh_status_snapshot()
+
+    def _on_WatchHealthChanged(self, event: WatchHealthChanged) -> None:  # noqa: N802
+        self._watch_health[event.folder] = event
+        troubled = [h for h in self._watch_health.values() if h.mode != "inotify"]
+        shown = self.context.studio.relative
+        self.set_hud_slot(
+            "watch", "  ".join(f"⚠ {shown(Path(h.folder))}: {h.mode}" for h in troubled)
+        )
+        if event.mode != "inotify":
+            self.notify(f"{shown(Path(event.folder))}: {event.detail}", severity="warning")
 
     def on_phase_file_edited(self, message: PhaseFileEdited) -> None:
         self._run_in_thread(self.switcher.apply_file_text, message.text)
@@ -286,6 +305,10 @@ class PhaseOSApp(App[int]):
             error = event.worker.error
             log.error("worker %s failed: %r", event.worker.name, error, exc_info=error)
             self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=8)
+
+    def _bounce_context(self) -> dict[str, Any]:
+        """What a bounce logged now carries (called from the logger's threads)."""
+        return {"session": self.session["name"], "phase": self.switcher.current, "form": None}
 
     # ----------------------------------------------------------------- data for screens
     def events(self) -> list[Record]:

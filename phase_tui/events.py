@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -77,5 +78,38 @@ class SessionChanged:
     colour: str
 
 
-Event = PhaseChanged | PhaseFileRejected | PayloadFinished | Notice | SessionChanged
+@dataclass(frozen=True)
+class BounceLogged:
+    """A finished bounce was logged (`kind`: new, reexport, caught_up)."""
+
+    record: dict[str, Any]
+    kind: str
+
+
+@dataclass(frozen=True)
+class BouncesChanged:
+    """Bounce records changed (analysed, moved, missing...): views should refresh."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class WatchHealthChanged:
+    """A watched folder's state: mode is inotify, polling, missing or stopped."""
+
+    folder: str
+    mode: str
+    detail: str
+
+
+Event = (
+    PhaseChanged
+    | PhaseFileRejected
+    | PayloadFinished
+    | Notice
+    | SessionChanged
+    | BounceLogged
+    | BouncesChanged
+    | WatchHealthChanged
+)
 Emit = Callable[[Event], None]

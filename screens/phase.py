@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from phase_tui.session.statusline import format_duration
+from phase_tui.formatting import format_duration
 from screens.base import StudioScreen
 from widgets.activity_feed import ActivityFeed
 

@@ -2,22 +2,22 @@
 
 It takes a `HudState` (a plain frozen dataclass the app replaces on every change) and a
 clock function, and knows nothing else about the app. Later capabilities fill the slots
-(last bounce, memo, watcher health) by setting fields of the state.
+(last bounce, memo, watcher health) by setting fields of the state. One widget drawing one
+line of text: cheap to start and to redraw every second.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
-from phase_tui.session.statusline import format_duration
+from phase_tui.formatting import format_duration
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,14 @@ class HudState:
     def with_slot(self, name: str, text: str) -> HudState:
         """A copy with the named slot (e.g. "bounce", "memo", "watch") set to `text`."""
         slots = tuple((k, v) for k, v in self.slots if k != name)
-        slots = slots + ((name, text),) if text else slots
-        return HudState(**{**self.__dict__, "slots": slots})
+        return replace(self, slots=slots + ((name, text),) if text else slots)
+
+    def slot(self, name: str) -> str:
+        """The text of one slot, "" when empty."""
+        return dict(self.slots).get(name, "")
 
 
-class Hud(Horizontal):
+class Hud(Widget):
     """Phase chip, session, time in phase, slots, suggestion or alert, clock."""
 
     DEFAULT_CSS = """
@@ -50,14 +53,12 @@ class Hud(Horizontal):
         background: $panel;
         color: $foreground;
     }
-    Hud > #hud-phase { width: auto; padding: 0 1; text-style: bold; color: $background; }
-    Hud > #hud-session { width: auto; padding: 0 1; }
-    Hud > #hud-in-phase { width: auto; padding: 0 1; color: $text-muted; }
-    Hud > #hud-slots { width: auto; padding: 0 1; color: $text-muted; }
-    Hud > #hud-message { width: 1fr; padding: 0 1; color: $warning; text-overflow: ellipsis; }
-    Hud > #hud-message.-alert { color: $error; text-style: bold; }
-    Hud > #hud-clock { width: auto; padding: 0 1; color: $text; }
+    Hud > .hud--muted { color: $text-muted; }
+    Hud > .hud--message { color: $warning; }
+    Hud > .hud--alert { color: $error; text-style: bold; }
+    Hud > .hud--chip { color: $background; text-style: bold; }
     """
+    COMPONENT_CLASSES = {"hud--muted", "hud--message", "hud--alert", "hud--chip"}
 
     state: reactive[HudState] = reactive(HudState, always_update=True)
 
@@ -66,16 +67,8 @@ class Hud(Horizontal):
         self._clock = clock
         self._clock_format = "%H:%M" if clock_24h else "%I:%M %p"
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="hud-phase")
-        yield Static(id="hud-session")
-        yield Static(id="hud-in-phase")
-        yield Static(id="hud-slots")
-        yield Static(id="hud-message")
-        yield Static(id="hud-clock")
-
     def on_mount(self) -> None:
-        self._timer = self.set_interval(1.0, self._tick)
+        self._timer = self.set_interval(1.0, self.refresh)
 
     def pause(self) -> None:
         """Stop the clock while the HUD's screen is hidden."""
@@ -83,28 +76,35 @@ class Hud(Horizontal):
 
     def resume(self) -> None:
         """Restart the clock and bring it up to date."""
-        self._tick()
+        self.refresh()
         self._timer.resume()
 
-    def watch_state(self, state: HudState) -> None:
-        chip = self.query_one("#hud-phase", Static)
-        chip.update(state.phase.upper())
-        chip.styles.background = state.phase_colour
-        self.query_one("#hud-session", Static).update(
-            Text.assemble(("● ", state.session_colour), state.session)
-        )
-        self.query_one("#hud-slots", Static).update("  ".join(v for _, v in state.slots))
-        message = self.query_one("#hud-message", Static)
-        message.update(state.alert or state.suggestion)
-        message.set_class(bool(state.alert), "-alert")
-        self._tick()
-
-    def _tick(self) -> None:
-        now = self._clock()
+    def in_phase_text(self) -> str:
+        """`12m in phase`, or "" before the phase is known."""
         entered = self.state.entered_at
-        self.query_one("#hud-in-phase", Static).update(
-            f"{format_duration(now - entered)} in phase" if entered else ""
+        return f"{format_duration(self._clock() - entered)} in phase" if entered else ""
+
+    def message_text(self) -> str:
+        """The alert when there is one, else the suggestion."""
+        return self.state.alert or self.state.suggestion
+
+    def render(self) -> Text:
+        state = self.state
+        style = self.get_component_rich_style
+        chip = style("hud--chip") + Style(bgcolor=state.phase_colour)
+        line = Text.assemble(
+            (f" {state.phase.upper()} ", chip),
+            (" ● ", state.session_colour),
+            state.session,
+            (f"  {self.in_phase_text()}", style("hud--muted")),
         )
-        self.query_one("#hud-clock", Static).update(
-            time.strftime(self._clock_format, time.localtime(now))
-        )
+        for _, text in state.slots:
+            line.append(f"  {text}", style("hud--muted"))
+        if message := self.message_text():
+            line.append(f"  {message}", style("hud--alert" if state.alert else "hud--message"))
+        clock = time.strftime(self._clock_format, time.localtime(self._clock())) + " "
+        width = self.size.width
+        line.truncate(max(width - len(clock) - 1, 0), overflow="ellipsis")
+        line.append(" " * max(width - line.cell_len - len(clock), 1))
+        line.append(clock)
+        return line

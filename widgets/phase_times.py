@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from phase_tui.session.statusline import format_duration
+from phase_tui.formatting import format_duration
 
 BAR_WIDTH = 16
 
@@ -29,10 +29,11 @@ class PhaseTimes(Static):
     ) -> None:
         """Draw `phases` (name, colour) with their seconds today and this week."""
         table = Table(box=None, expand=True, padding=(0, 1))
-        table.add_column("phase")
-        table.add_column("today", justify="right")
-        table.add_column("", width=BAR_WIDTH)
-        table.add_column("week", justify="right")
+        longest_name = max((len(name) for name, _ in phases), default=5)
+        table.add_column("phase", no_wrap=True, min_width=longest_name + 2)
+        table.add_column("today", justify="right", no_wrap=True)
+        table.add_column("", ratio=1, no_wrap=True, overflow="crop", max_width=BAR_WIDTH)
+        table.add_column("week", justify="right", no_wrap=True)
         longest = max([*today.values(), 1.0])
         for name, colour in phases:
             seconds = today.get(name, 0.0)

@@ -27,7 +27,8 @@ from phase_tui.config.kinds import (
     number,
     whole,
 )
-from phase_tui.config.settings import BUILTIN_PHASES
+from phase_tui.config.settings import BUILTIN_PHASES, WatchSettings
+from phase_tui.loop.ignore import DEFAULT_IGNORE
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -169,4 +170,43 @@ KEYS = Section(
     example=('next_phase = "n"',),
 )
 
-SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS)
+WATCH = Section(
+    "watch",
+    "Export folders where finished bounces appear (the DAW's export folders too).",
+    fields=(
+        Field(
+            "folders",
+            TEXT_LIST,
+            ("bounces",),
+            "Folders watched recursively; relative paths are inside the studio.",
+        ),
+        Field(
+            "poll_folders",
+            TEXT_LIST,
+            (),
+            "Of those, folders to watch by polling (network drives give no change events).",
+        ),
+        Field(
+            "settle_s",
+            number(0, inclusive=False),
+            1.0,
+            "Seconds a file's size and time must stay unchanged before it is logged (> 0).",
+        ),
+        Field(
+            "ignore",
+            TEXT_LIST,
+            DEFAULT_IGNORE,
+            "File name patterns never logged: hidden, temporary, sidecar, sync-conflict files.",
+        ),
+        Field(
+            "reconcile_minutes",
+            number(0, inclusive=True),
+            10.0,
+            "Minutes between re-scans that find what change events missed; 0 turns it off.",
+        ),
+    ),
+    attr="watch",
+    cls=WatchSettings,
+)
+
+SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from phase_tui.loop.ignore import DEFAULT_IGNORE
+
 # Colours for phases that have no built-in colour, picked by 1-based position in the order.
 PHASE_PALETTE = (
     "#b48ead",
@@ -42,6 +44,24 @@ class PhaseSettings:
 
 
 @dataclass(frozen=True)
+class WatchSettings:
+    """`[watch]`: the export folders where bounces appear, and how they are watched."""
+
+    folders: tuple[str, ...] = ("bounces",)
+    poll_folders: tuple[str, ...] = ()
+    settle_s: float = 1.0
+    ignore: tuple[str, ...] = DEFAULT_IGNORE
+    reconcile_minutes: float = 10.0
+
+    def resolved(self, studio_root: Path, names: tuple[str, ...] | None = None) -> tuple[Path, ...]:
+        """The folders (default: `folders`) as absolute paths; relative ones are in the studio."""
+        return tuple(
+            (studio_root / Path(name).expanduser()).resolve()
+            for name in (self.folders if names is None else names)
+        )
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of a studio, validated. `path` is the file (None for the built-in defaults)."""
 
@@ -53,6 +73,7 @@ class Config:
     phases: tuple[PhaseSettings, ...]
     default_phase: str
     keys: Mapping[str, str] = field(hash=False)
+    watch: WatchSettings = WatchSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""

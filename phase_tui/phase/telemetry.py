@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from phase_tui.session.statusline import format_duration
+from phase_tui.formatting import format_duration
 
 __all__ = [
     "Span",

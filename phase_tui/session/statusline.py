@@ -13,19 +13,12 @@ from __future__ import annotations
 import os
 import time
 
+from phase_tui.formatting import format_duration
+
 DEFAULT_FORMAT = (
     "{phase} · {session} · {in_phase} in phase · {today} today · {bounces_today} bounces"
 )
 SNAPSHOT_NAME = "status.txt"
-
-
-def format_duration(seconds: float) -> str:
-    """`1h 05m`, `12m`, `40s`."""
-    seconds = int(max(seconds, 0))
-    if seconds < 60:
-        return f"{seconds}s"
-    hours, minutes = divmod(seconds // 60, 60)
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
 
 
 def read_snapshot(path: str) -> dict[str, str] | None:

@@ -31,7 +31,16 @@ def widget_text(widget: Static) -> str:
 
 
 def hud_text(app: PhaseOSApp, part: str) -> str:
-    return str(app.screen.query_one(Hud).query_one(f"#hud-{part}", Static).content)
+    """A part of the HUD line as drawn: the phase chip, the session, the message."""
+    hud = app.screen.query_one(Hud)
+    line = hud.render().plain
+    parts = {
+        "phase": line.split()[0],
+        "session": line.split("●")[1].split()[0],
+        "message": hud.message_text(),
+    }
+    assert parts["message"] in line or len(line) >= hud.size.width - 8  # shown (or cut)
+    return parts[part]
 
 
 def phase_events(app: PhaseOSApp) -> list[dict[str, object]]:
@@ -142,7 +151,7 @@ async def test_failing_payload_is_shown_and_the_app_goes_on(make_app: AppFactory
 async def test_outside_edit_of_the_phase_file_switches(make_app: AppFactory) -> None:
     app = make_app(services=True)
     async with app.run_test(size=(120, 35)) as pilot:
-        await wait_for(pilot, lambda: app._watcher is not None)
+        await wait_for(pilot, lambda: app.services.phase_watcher is not None)
         app.context.studio.phase_file.write_text("remix\n")
         await wait_for(pilot, lambda: hud_text(app, "phase") == "REMIX", timeout_s=2)
         assert phase_events(app)[-1]["by"] == "file"
@@ -188,3 +197,11 @@ async def test_a_failing_worker_is_a_notification_not_a_crash(
         await pilot.press("2")
         await wait_for(pilot, lambda: app.switcher.current == "builder")
     assert any("disk on fire" in record.getMessage() for record in caplog.records)
+
+
+async def test_an_edit_made_before_the_watcher_started_is_not_lost(make_app: AppFactory) -> None:
+    app = make_app(services=True)
+    app.context.studio.phase_file.write_text("remix\n")  # after start-up read, before watching
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: app.switcher.current == "remix")
+        assert phase_events(app)[-1]["by"] == "file"

@@ -88,7 +88,8 @@ def test_default_text_has_every_setting_with_a_comment_above() -> None:
     assert "phase-os keys" in text
     lines = text.splitlines()
     settings = [i for i, line in enumerate(lines) if line and line[0].isalpha() and " = " in line]
-    assert len(settings) == len(APP.fields) + 2 + 4 * len(PHASE_FIELDS)
+    plain = sum(len(section.fields) for section in SECTIONS if not section.tables)
+    assert len(settings) == plain + 2 + 4 * len(PHASE_FIELDS)
     for index in settings:
         assert lines[index - 1].startswith("# "), lines[index]
     assert 'e.g. [["notify-send", "Phase OS", "entered"]]' in text
@@ -269,14 +270,14 @@ def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
     assert str(error) == (
         f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-        "keys); did you mean `[keys]`?"
+        "keys, watch); did you mean `[keys]`?"
     )
 
 
 def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
     assert str(error) == (
-        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys); "
+        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch); "
         "did you mean `app.theme` (under [app])?"
     )
 
@@ -514,45 +515,19 @@ def test_written_template_loads_from_disk(tmp_path: Path) -> None:
     assert load_config(path) == dataclasses.replace(default_config(), path=path)
 
 
-def test_a_new_section_is_only_a_schema_entry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A later [watch] section needs a Section, its dataclass and a Config attribute only."""
-    from phase_tui.config import loader, template
-    from phase_tui.config.kinds import TEXT_LIST, number
-    from phase_tui.config.schema import Field, Section
+def test_watch_section(tmp_path: Path) -> None:
+    """[watch] is a plain schema section: defaults, checks and resolution of folders."""
+    from phase_tui.loop.ignore import DEFAULT_IGNORE
 
-    @dataclasses.dataclass(frozen=True)
-    class WatchSettings:
-        folders: tuple[str, ...]
-        settle_s: float
-
-    @dataclasses.dataclass(frozen=True)
-    class WatchConfig(Config):
-        watch: WatchSettings | None = None
-
-    watch = Section(
-        "watch",
-        "Watched export folders.",
-        fields=(
-            Field("folders", TEXT_LIST, ("bounces",), "Folders watched for bounces."),
-            Field("settle_s", number(0, inclusive=False), 2.0, "Seconds a file must be still."),
-        ),
-        attr="watch",
-        cls=WatchSettings,
+    defaults = default_config().watch
+    assert defaults.folders == ("bounces",) and defaults.ignore == DEFAULT_IGNORE
+    loaded = load_config_text(f'[watch]\nfolders = ["exports", "{tmp_path}"]\n', FILE)
+    assert loaded.watch.resolved(tmp_path / "studio") == (
+        (tmp_path / "studio" / "exports").resolve(),
+        tmp_path.resolve(),
     )
-    monkeypatch.setattr(loader, "SECTIONS", (*SECTIONS, watch))
-    monkeypatch.setattr(template, "SECTIONS", (*SECTIONS, watch))
-    monkeypatch.setattr(loader, "Config", WatchConfig)
-
-    loaded = load_config_text('[watch]\nfolders = ["exports"]\n', FILE)
-    assert loaded.watch == WatchSettings(folders=("exports",), settle_s=2.0)  # type: ignore[attr-defined]
     assert str(error_of("[watch]\n\nsettle_s = 0\n")) == (
         f"{FILE} line 3: `watch.settle_s` expects a number > 0, found integer 0"
     )
     assert "unknown key `watch.folder` in" in str(error_of('[watch]\nfolder = ["x"]\n'))
-    loader.default_config.cache_clear()
-    try:
-        text = template.default_config_text()
-        assert "# Seconds a file must be still.\nsettle_s = 2.0\n" in text
-        assert load_config_text(text).watch == WatchSettings(("bounces",), 2.0)  # type: ignore[attr-defined]
-    finally:
-        loader.default_config.cache_clear()
+    assert "[watch]\n" in default_config_text()

@@ -1,0 +1,13 @@
+"""Reading audio files: headers, content hashes, levels and loudness. Pure domain, no Textual.
+
+One module per job; import the one you need (nothing is re-exported here, so hashing a
+file never loads numpy, and probing never loads scipy):
+
+- `probe`: `probe()`, `AudioHeader`, `UnreadableAudio` (header only, fast, never raises
+  anything else; flags truncated and never-finalised WAV/AIFF)
+- `hashing`: `content_hash()`, streaming BLAKE2b of the file bytes (stdlib only)
+- `levels`: `analyse_levels()` -> `Levels` (peak, RMS, LUFS) in one streaming pass
+- `loudness`: `LoudnessMeter`, streaming ITU-R BS.1770-4 integrated loudness
+- `stream`: `AudioStream`, the shared block-by-block decode loop (reused float32 buffer)
+- `errors`, `opening`, `chunks`, `window`, `kweighting`: their helpers
+"""

@@ -1,0 +1,1 @@
+"""The loop: bounces (watcher, catch-up compiler, catalogue), later the digest."""

@@ -1,0 +1,62 @@
+"""The catch-up compiler: find what appeared, changed or vanished in the export folders.
+
+Run at start, on `phase-os scan` and periodically (the reconcile scan finds what change
+events missed). It registers files from their headers in batches, so a big folder is
+listed at once; hashing and levels follow in the background (`AnalysisQueue`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+from phase_tui.loop.catalogue import BounceCatalogue, ScanReport
+from phase_tui.loop.ignore import IgnoreRules
+
+BATCH_FILES = 500
+
+
+def walk_candidates(folders: Sequence[Path], rules: IgnoreRules) -> Iterator[Path]:
+    """Every candidate file under `folders` (links to folders are not followed: no loops)."""
+    for root in folders:
+        for folder, subfolders, files in os.walk(root, followlinks=False):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder) / name
+                if rules.is_candidate(path, root):
+                    yield path
+
+
+def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    """Lists of up to `size` items (itertools.batched arrives with Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def catch_up(
+    catalogue: BounceCatalogue,
+    folders: Sequence[Path],
+    rules: IgnoreRules,
+    progress: Callable[[int], None] | None = None,
+) -> ScanReport:
+    """Register new and changed files, mark vanished ones missing; returns what was found.
+
+    A folder that does not exist (an unmounted drive) is skipped, not emptied.
+    """
+    present_folders = [folder for folder in folders if folder.is_dir()]
+    report = ScanReport()
+    present: list[Path] = []
+    for chunk in batched(walk_candidates(present_folders, rules), BATCH_FILES):
+        present.extend(chunk)
+        new, changed = catalogue.register(chunk)
+        report.new.extend(new)
+        report.changed.extend(changed)
+        report.seen += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    report.unchanged = report.seen - len(report.new) - len(report.changed)
+    report.vanished = catalogue.mark_vanished(present_folders, present)
+    return report
