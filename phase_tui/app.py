@@ -46,7 +46,6 @@ from phase_tui.services import StudioServices
 from phase_tui.session.sessions import resume_or_start, start_session
 from phase_tui.store import Record
 from screens.dashboard import DashboardScreen
-from screens.phase import PhaseScreen
 from widgets.hud import HudState
 
 log = logging.getLogger(__name__)
@@ -130,7 +129,7 @@ class PhaseOSApp(App[int]):
         )
         self.add_mode(DASHBOARD, DashboardScreen)
         for item in config.phases:
-            self.add_mode(phase_mode(item.name), partial(PhaseScreen, item.name))
+            self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
         self.set_keymap(dict(config.keys))
 
@@ -175,6 +174,8 @@ class PhaseOSApp(App[int]):
 
     def _apply_theme(self) -> None:
         theme = self.context.config.theme
+        if theme == self.theme:
+            return  # setting it anyway would restyle every widget before the first paint
         if theme in self.available_themes:
             self.theme = theme
         else:
@@ -260,12 +261,14 @@ class PhaseOSApp(App[int]):
 
     def _on_WatchHealthChanged(self, event: WatchHealthChanged) -> None:  # noqa: N802
         self._watch_health[event.folder] = event
-        troubled = [h for h in self._watch_health.values() if h.mode != "inotify"]
+        troubled = [h for h in self._watch_health.values() if h.mode in ("missing", "polling")]
         shown = self.context.studio.relative
         self.set_hud_slot(
             "watch", "  ".join(f"⚠ {shown(Path(h.folder))}: {h.mode}" for h in troubled)
         )
-        if event.mode != "inotify":
+        if event.mode == "missing" or (
+            event.mode == "polling" and "poll_folders" not in event.detail
+        ):
             self.notify(f"{shown(Path(event.folder))}: {event.detail}", severity="warning")
 
     def on_phase_file_edited(self, message: PhaseFileEdited) -> None:
@@ -420,6 +423,13 @@ class PhaseOSApp(App[int]):
         )
         self._emit(Notice(text))
         return "shown"
+
+
+def _phase_screen(phase: str) -> Screen[None]:
+    """A phase's screen, imported when first shown (not before the first paint)."""
+    from screens.phase import PhaseScreen
+
+    return PhaseScreen(phase)
 
 
 def describe_bindings() -> list[tuple[str, str, str]]:

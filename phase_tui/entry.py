@@ -1,45 +1,19 @@
-"""Console entry point of `phase-os`: a fast path for `status`, else the click CLI.
+"""Console entry point of `phase-os`: fast paths for the commands run most, else click.
 
-`phase-os status` runs from a tmux status bar every few seconds; importing click alone
-costs more than starting Python, so the common forms (`status`, `status --format T`,
-`--studio S status ...`, the studio given or found above the current folder) are
-answered here from the status snapshot with the standard library only. Anything else, or
-no snapshot yet, goes to the full CLI.
+`phase-os status` runs from a tmux status bar every few seconds, and `phase-os phase set`
+or `notify` from hotkeys and DAW scripts; importing click alone costs more than starting
+Python. So these forms are answered here with the standard library only:
+- `status [--format T]`, from the status snapshot;
+- `phase`, `phase set NAME`, `notify TEXT...`, through the control socket of a running app;
+- no command at all: the app opens without the CLI's imports.
+The studio is `--studio S` (first), else `$PHASE_OS_STUDIO`, else found above the current
+folder. Anything else, no snapshot, or no running app, goes to the full CLI.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-
-
-def _fast_status(argv: list[str]) -> bool:
-    studio = os.environ.get("PHASE_OS_STUDIO")
-    if argv[:1] == ["--studio"] and len(argv) >= 2:
-        studio, argv = argv[1], argv[2:]
-    if argv[:1] != ["status"]:
-        return False
-    studio = studio or _studio_above(os.getcwd())
-    if studio is None:
-        return False
-    rest = argv[1:]
-    template = None
-    if len(rest) == 2 and rest[0] == "--format":
-        template = rest[1]
-    elif rest:
-        return False
-    if not os.path.isfile(os.path.join(studio, "phase_os.toml")):
-        return False
-    from phase_tui.session.statusline import DEFAULT_FORMAT, fast_status
-
-    try:
-        line = fast_status(os.path.abspath(studio), template or DEFAULT_FORMAT)
-    except (ValueError, KeyError):
-        return False  # let the full path report it properly
-    if line is None:
-        return False
-    sys.stdout.write(line + "\n")
-    return True
 
 
 def _studio_above(folder: str) -> str | None:
@@ -52,10 +26,89 @@ def _studio_above(folder: str) -> str | None:
         folder = parent
 
 
+def _split_studio(argv: list[str]) -> tuple[str | None, list[str]]:
+    """(the --studio given, the rest of the arguments)."""
+    if argv[:1] == ["--studio"] and len(argv) >= 2:
+        return argv[1], argv[2:]
+    return None, argv
+
+
+def _known_studio(explicit: str | None) -> str | None:
+    studio = explicit or os.environ.get("PHASE_OS_STUDIO") or _studio_above(os.getcwd())
+    if studio is None or not os.path.isfile(os.path.join(studio, "phase_os.toml")):
+        return None
+    return os.path.abspath(studio)
+
+
+def _fast_status(studio: str, rest: list[str]) -> bool:
+    template = None
+    if len(rest) == 2 and rest[0] == "--format":
+        template = rest[1]
+    elif rest:
+        return False
+    from phase_tui.session.statusline import DEFAULT_FORMAT, fast_status
+
+    try:
+        line = fast_status(studio, template or DEFAULT_FORMAT)
+    except (ValueError, KeyError):
+        return False  # let the full path report it properly
+    if line is None:
+        return False
+    sys.stdout.write(line + "\n")
+    return True
+
+
+def _fast_shell(studio: str, rest: list[str]) -> bool:
+    """Send `phase`, `phase set NAME` or `notify TEXT` to the running app, if there is one."""
+    if rest == ["phase"]:
+        cmd, args, shown = "phase.get", {}, "{}"
+    elif len(rest) == 3 and rest[:2] == ["phase", "set"]:
+        cmd, args, shown = "phase.set", {"name": rest[2]}, "phase: {}"
+    elif len(rest) >= 2 and rest[0] == "notify" and not rest[1].startswith("-"):
+        cmd, args, shown = "notify", {"text": " ".join(rest[1:])}, ""
+    else:
+        return False
+    from pathlib import Path
+
+    from phase_tui.control_client import CommandError, send
+
+    try:
+        result = send(Path(studio) / ".phase_os", cmd, **args)
+    except (ConnectionError, OSError):
+        return False  # no app runs: the full CLI works on the files
+    except CommandError as error:
+        sys.stderr.write(f"Error: {error}\n")
+        sys.exit(1)
+    if shown:
+        sys.stdout.write(shown.format(result) + "\n")
+    return True
+
+
+def _open_app(explicit: str | None) -> None:
+    from pathlib import Path
+
+    from phase_tui.config import ConfigError
+    from phase_tui.context import StudioContext
+
+    try:
+        context = StudioContext.open(Path(explicit) if explicit else None)
+    except ConfigError as error:
+        sys.stderr.write(f"Error: {error}\n")
+        sys.exit(1)
+    from phase_tui.app import run_app
+
+    sys.exit(run_app(context))
+
+
 def main() -> None:
     """Run `phase-os` with the process arguments."""
-    if _fast_status(sys.argv[1:]):
-        return
+    explicit, rest = _split_studio(sys.argv[1:])
+    if not rest:
+        _open_app(explicit)
+    if rest[0] in ("status", "phase", "notify") and (studio := _known_studio(explicit)):
+        fast = _fast_status(studio, rest[1:]) if rest[0] == "status" else _fast_shell(studio, rest)
+        if fast:
+            return
     from phase_tui.cli import main as cli_main
 
     cli_main()

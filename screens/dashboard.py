@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from screens.base import StudioScreen
-from widgets.activity_feed import ActivityFeed
-from widgets.phase_times import PhaseTimes
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from widgets.activity_feed import ActivityFeed
+    from widgets.phase_times import PhaseTimes
 
 
 class DashboardScreen(StudioScreen):
@@ -24,6 +29,10 @@ class DashboardScreen(StudioScreen):
     """
 
     def compose_body(self) -> ComposeResult:
+        # Imported here: the body is mounted after the first paint, and so are its imports.
+        from widgets.activity_feed import ActivityFeed
+        from widgets.phase_times import PhaseTimes
+
         with Horizontal():
             with Vertical(id="dash-left"):
                 yield Static("Activity", classes="dash-title")
@@ -37,15 +46,17 @@ class DashboardScreen(StudioScreen):
     def refresh_view(self) -> None:
         app = self.studio_app
         events = app.events()
-        self.query_one(ActivityFeed).show(events)
+        cast("ActivityFeed", self.query_one("#activity")).show(events)
         today, week = app.phase_times(events)
         config = app.context.config
-        self.query_one(PhaseTimes).show(
+        cast("PhaseTimes", self.query_one("#phase-times")).show(
             [(p.name, p.colour) for p in config.phases], today, week, app.switcher.current
         )
         self.query_one("#dash-phases", Static).update(self._phase_guide())
 
     def _phase_guide(self) -> Table:
+        from rich.table import Table
+
         config = self.studio_app.context.config
         table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
         table.add_column("key", width=3)

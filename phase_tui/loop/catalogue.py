@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from phase_tui.audio.errors import UnreadableAudio
 from phase_tui.audio.hashing import content_hash
-from phase_tui.audio.levels import analyse_levels
-from phase_tui.audio.probe import UnreadableAudio, probe
 from phase_tui.loop.tracks import split_version
 from phase_tui.store import Record, Store
 
@@ -167,6 +166,8 @@ class BounceCatalogue:
 
     def analyse(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """The levels of a record's file, as fields to store (nothing is written)."""
+        from phase_tui.audio.levels import analyse_levels  # numpy: only once there is audio
+
         try:
             levels = analyse_levels(self.resolve(record))
         except UnreadableAudio as error:
@@ -262,6 +263,8 @@ def _header_fields(path: Path, st: os.stat_result) -> dict[str, Any]:
         "analysed": False,
         "missing_since": None,
     }
+    from phase_tui.audio.probe import probe  # soundfile: only once there is audio
+
     try:
         header = probe(path)
     except UnreadableAudio as error:

@@ -10,7 +10,9 @@ the config imports this module on the fast start-up path.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import cached_property
@@ -61,6 +63,17 @@ class IgnoreRules:
         if Path(name).suffix not in self._extensions or self._ignored.match(name):
             return False
         return root is None or not _in_hidden_folder(path, root)
+
+    def candidates_under(self, folder: Path, root: Path) -> Iterator[Path]:
+        """Every candidate file under `folder` (inside the watched `root`); links to folders
+        are not followed (no loops), hidden folders are not entered."""
+        if folder.is_symlink():
+            return
+        for top, subfolders, names in os.walk(folder, followlinks=False):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            for name in names:
+                if self.is_candidate(path := Path(top) / name, root):
+                    yield path
 
 
 def _in_hidden_folder(path: Path, root: Path) -> bool:

@@ -4,18 +4,19 @@ One watchdog observer per folder, recursive: inotify, or polling for the folders
 `poll_folders` and whenever the system refuses an inotify watch (limits). Every created,
 modified, closed-after-write or moved-in file that passes the ignore rules goes to
 `on_candidate` (the caller hands it to a `SettleTracker`); a folder that appears is walked.
-A keeper thread stats the roots every `rearm_interval_s`: a folder deleted, replaced or
-unmounted is reported `missing` and watched again, and walked, when it is back.
-Health changes go to `on_health`. Both callbacks run on watcher threads.
+A keeper thread stats the roots every `rearm_interval_s`: a folder deleted, renamed,
+replaced or unmounted is reported `missing`, and watched again and walked when it is back.
+Both callbacks run on watcher threads.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 # Our own reads make `opened` and `closed_no_write` events: reacting to them loops forever.
 CANDIDATE_EVENTS = frozenset({"created", "modified", "moved", "closed"})
 JOIN_TIMEOUT_S = 5.0
-MISSING = "folder not found; watching for it to return"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,15 @@ class WatchHealth:
     folder: Path
     mode: str
     detail: str
+
+
+@dataclass
+class _Watch:
+    folder: Path
+    forced_polling: bool
+    health: WatchHealth
+    observer: BaseObserver | None = None
+    identity: tuple[int, int] = (0, 0)  # st_dev, st_ino of the folder when armed
 
 
 class FolderWatcher:
@@ -57,8 +66,11 @@ class FolderWatcher:
         rearm_interval_s: float = 2.0,
     ) -> None:
         polled = {Path(folder) for folder in poll_folders}
-        self._watches = [_Watch(Path(f), Path(f) in polled) for f in folders]
-        self.rules = rules
+        self._watches = [
+            _Watch(Path(f), Path(f) in polled, WatchHealth(Path(f), "stopped", "not started"))
+            for f in folders
+        ]
+        self._rules = rules
         self._on_candidate = on_candidate
         self._on_health = on_health
         self._poll_s = poll_interval_s
@@ -92,38 +104,40 @@ class FolderWatcher:
         with self._lock:
             return [watch.health for watch in self._watches]
 
-    # ------------------------------------------------------------------ events
-    def _report(self, path: Path, root: Path) -> None:
-        """Hand `path` to `on_candidate` when the rules take it; never raises."""
-        if self.rules.is_candidate(path, root):
+    def _on_event(self, root: Path, event: FileSystemEvent) -> None:
+        """One watchdog event: candidates to `on_candidate`, a vanished root to the keeper."""
+        kind = event.event_type
+        source = Path(os.fsdecode(event.src_path))
+        if event.is_directory and source == root and kind in ("deleted", "moved"):
+            self._wake.set()  # check the roots now, not at the next interval
+        elif kind in CANDIDATE_EVENTS:
+            path = Path(os.fsdecode(event.dest_path)) if kind == "moved" else source
+            if not event.is_directory:
+                self._report([path] if self._rules.is_candidate(path, root) else [])
+            elif kind != "modified":  # a folder created or moved in
+                self._report(self._rules.candidates_under(path, root))
+
+    def _report(self, paths: Iterable[Path]) -> None:
+        for path in paths:
             try:
                 self._on_candidate(path)
             except Exception:
                 log.exception("on_candidate failed for %s", path)
 
-    def _report_tree(self, folder: Path, root: Path) -> None:
-        """Report every candidate under `folder` (links to folders are not followed)."""
-        if folder.is_symlink():  # watchdog's synthetic events list links to folders as folders
-            return
-        for path in _files(folder):
-            self._report(path, root)
-
     # ------------------------------------------------------------------ arming
     def _arm(self, watch: _Watch, walk: bool) -> None:
         """Start watching `watch.folder` (or note it missing); walk it when `walk`."""
         try:
-            identity = _identity(watch.folder)
+            watch.identity = _identity(watch.folder)
             mode, detail = self._start_observer(watch)
-        except (FileNotFoundError, NotADirectoryError):
-            self._set(watch, "missing", MISSING)
-            return
         except OSError as error:
-            self._set(watch, "missing", f"cannot watch: {error.strerror or error}; retrying")
+            gone = error.errno in (errno.ENOENT, errno.ENOTDIR)
+            why = "folder not found" if gone else f"cannot watch: {error.strerror or error}"
+            self._set(watch, "missing", f"{why}; watching for it to return")
             return
-        watch.identity = identity
         self._set(watch, mode, detail)
         if walk:
-            self._report_tree(watch.folder, watch.folder)
+            self._report(self._rules.candidates_under(watch.folder, watch.folder))
 
     def _start_observer(self, watch: _Watch) -> tuple[str, str]:
         polling = f"polling every {self._poll_s:g} s"
@@ -154,16 +168,11 @@ class FolderWatcher:
 
     def _set(self, watch: _Watch, mode: str, detail: str) -> None:
         """Record and report a change of health (a folder still missing keeps its detail)."""
-        health = WatchHealth(watch.folder, mode, detail)
         with self._lock:
             previous = watch.health
-            if (
-                previous is not None
-                and previous.mode == mode
-                and (previous.detail == detail or mode == "missing")
-            ):
+            if previous.mode == mode and (previous.detail == detail or mode == "missing"):
                 return
-            watch.health = health
+            watch.health = health = WatchHealth(watch.folder, mode, detail)
         self._on_health(health)
 
     # ------------------------------------------------------------------ the keeper
@@ -190,21 +199,12 @@ class FolderWatcher:
                 return
             _halt(watch.observer)
             watch.observer = None
-            self._set(watch, "missing", "folder deleted, replaced or unmounted")
+            self._set(watch, "missing", "folder deleted, renamed, replaced or unmounted")
         self._arm(watch, walk=True)
 
 
-@dataclass
-class _Watch:
-    folder: Path
-    forced_polling: bool
-    observer: BaseObserver | None = None
-    identity: tuple[int, int] | None = None  # st_dev, st_ino of the folder when armed
-    health: WatchHealth | None = None
-
-
 class _Handler(FileSystemEventHandler):
-    """Turns one root's events into candidates; no exception ever reaches watchdog (#427)."""
+    """Hands one root's events to the watcher; no exception ever reaches watchdog (#427)."""
 
     def __init__(self, watcher: FolderWatcher, root: Path) -> None:
         self._watcher = watcher
@@ -212,37 +212,16 @@ class _Handler(FileSystemEventHandler):
 
     def dispatch(self, event: FileSystemEvent) -> None:
         try:
-            self._handle(event)
+            self._watcher._on_event(self._root, event)
         except Exception:
             log.exception("handling %r failed", event)
-
-    def _handle(self, event: FileSystemEvent) -> None:
-        kind = event.event_type
-        source = Path(os.fsdecode(event.src_path))
-        if event.is_directory and source == self._root and kind in ("deleted", "moved"):
-            self._watcher._wake.set()  # check the roots now, not at the next interval
-            return
-        if kind not in CANDIDATE_EVENTS:
-            return
-        path = Path(os.fsdecode(event.dest_path)) if kind == "moved" else source
-        if not event.is_directory:
-            self._watcher._report(path, self._root)
-        elif kind in ("created", "moved"):
-            self._watcher._report_tree(path, self._root)
-
-
-def _files(folder: Path) -> Iterator[Path]:
-    for top, subfolders, names in os.walk(folder, followlinks=False):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in names:
-            yield Path(top) / name
 
 
 def _identity(folder: Path) -> tuple[int, int]:
     """The folder's device and inode; OSError when it is not a folder (any more)."""
     info = os.stat(folder)
     if not stat.S_ISDIR(info.st_mode):
-        raise NotADirectoryError(f"not a folder: {folder}")
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
     return info.st_dev, info.st_ino
 
 

@@ -29,8 +29,14 @@ def snapshot_app(tmp_path: Path) -> PhaseOSApp:
     return PhaseOSApp(studio_with_session(tmp_path / "studio"), clock=FrozenClock(), services=False)
 
 
+async def body_ready(pilot: Pilot[int]) -> None:
+    """Wait for the body, which is mounted just after the first paint."""
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "body_ready", False))
+    await pilot.pause()
+
+
 def test_dashboard(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
-    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE)
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, run_before=body_ready)
 
 
 def test_builder_phase_screen(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
@@ -41,10 +47,15 @@ def test_builder_phase_screen(snap_compare: Callable[..., bool], tmp_path: Path)
         await wait_for(pilot, lambda: app.switcher.current == "builder")
         app.clear_notifications()
         await pilot.press("p")
-        await pilot.pause()
+        await body_ready(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=enter_builder)
 
 
 def test_keys_panel(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
-    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, press=["question_mark"])
+    async def open_keys(pilot: Pilot[int]) -> None:
+        await body_ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, run_before=open_keys)

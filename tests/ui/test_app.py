@@ -153,7 +153,7 @@ async def test_outside_edit_of_the_phase_file_switches(make_app: AppFactory) -> 
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_for(pilot, lambda: app.services.phase_watcher is not None)
         app.context.studio.phase_file.write_text("remix\n")
-        await wait_for(pilot, lambda: hud_text(app, "phase") == "REMIX", timeout_s=2)
+        await wait_for(pilot, lambda: hud_text(app, "phase") == "REMIX")
         assert phase_events(app)[-1]["by"] == "file"
         app.context.studio.phase_file.write_text("jazz\n")
         await wait_for(pilot, lambda: any("jazz" in n.message for n in app._notifications))

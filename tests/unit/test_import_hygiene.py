@@ -85,3 +85,43 @@ def test_status_slow_path_imports_neither_textual_nor_numpy(tmp_path: Path) -> N
     )
     loaded = loaded_after(code)
     assert "click" in loaded and not loaded & {"textual", "numpy"}
+
+
+def test_services_load_no_audio_libraries_until_there_is_audio() -> None:
+    loaded = loaded_after("import phase_tui.services, phase_tui.loop.logger")
+    assert not loaded & {"numpy", "soundfile", "scipy", "textual"}
+
+
+def test_shell_fast_path_reaches_a_running_app_without_click(tmp_path: Path) -> None:
+    from phase_tui.control import ControlServer
+    from phase_tui.session.studio import init_studio
+
+    studio = init_studio(tmp_path / "studio")
+    asked: list[tuple[str, dict[str, object]]] = []
+
+    def dispatch(cmd: str, args: dict[str, object]) -> object:
+        asked.append((cmd, args))
+        return args.get("name", "oracle")
+
+    server = ControlServer(studio.internal, dispatch)
+    server.start()
+    try:
+        code = (
+            f"import sys; sys.argv = ['phase-os', '--studio', {str(studio.root)!r}, "
+            "'phase', 'set', 'builder']\nfrom phase_tui.entry import main; main()"
+        )
+        probe = code + "\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    finally:
+        server.stop()
+    printed, modules = done.stdout.splitlines()
+    assert printed == "phase: builder"
+    assert asked == [("phase.set", {"name": "builder"})]
+    assert not set(modules.split()) & {"click", "textual", "tinydb", "numpy"}
