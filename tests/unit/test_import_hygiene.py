@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 UI_MODULES = {"phase_tui.app", "phase_tui.__main__"}
 
 
-def loaded_after(code: str) -> set[str]:
-    """Top-level module names loaded by a fresh interpreter after running `code`."""
+def run_and_list_modules(code: str) -> tuple[str, set[str]]:
+    """What a fresh interpreter prints running `code`, and the top-level modules it loaded."""
     probe = code + "\nimport sys\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -25,7 +25,13 @@ def loaded_after(code: str) -> set[str]:
         check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    return set(done.stdout.split())
+    *printed, modules = done.stdout.splitlines()
+    return "\n".join(printed), set(modules.split())
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level module names loaded by a fresh interpreter after running `code`."""
+    return run_and_list_modules(code)[1]
 
 
 def domain_modules() -> list[str]:
@@ -110,18 +116,9 @@ def test_shell_fast_path_reaches_a_running_app_without_click(tmp_path: Path) -> 
             f"import sys; sys.argv = ['phase-os', '--studio', {str(studio.root)!r}, "
             "'phase', 'set', 'builder']\nfrom phase_tui.entry import main; main()"
         )
-        probe = code + "\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
-        done = subprocess.run(
-            [sys.executable, "-c", probe],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        printed, modules = run_and_list_modules(code)
     finally:
         server.stop()
-    printed, modules = done.stdout.splitlines()
     assert printed == "phase: builder"
     assert asked == [("phase.set", {"name": "builder"})]
-    assert not set(modules.split()) & {"click", "textual", "tinydb", "numpy"}
+    assert not modules & {"click", "textual", "tinydb", "numpy"}
