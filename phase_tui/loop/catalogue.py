@@ -63,12 +63,15 @@ class BounceCatalogue:
         self._context = context
         self._lock = threading.RLock()
         self._by_path: dict[str, Record] = {}
+        self._by_id: dict[str, Record] = {}
         self.reload()
 
     def reload(self) -> None:
         """Rebuild the indexes from the Store (after another process changed it)."""
         with self._lock:
-            self._by_path = {r["path"]: r for r in self.store.all(BOUNCES)}
+            self._by_path, self._by_id = {}, {}
+            for record in self.store.all(BOUNCES):
+                self._remember(record)
 
     def records(self) -> list[Record]:
         """Every bounce record, oldest first."""
@@ -78,7 +81,7 @@ class BounceCatalogue:
     def get(self, record_id: str) -> Record | None:
         """A record by id, or None."""
         with self._lock:
-            return next((r for r in self._by_path.values() if r["id"] == record_id), None)
+            return self._by_id.get(record_id)
 
     def by_path(self, path: Path) -> Record | None:
         with self._lock:
@@ -94,6 +97,11 @@ class BounceCatalogue:
     def resolve(self, record: Mapping[str, Any]) -> Path:
         """The file of a record on this machine."""
         return self.root / record["path"]  # an absolute stored path stays absolute
+
+    def _remember(self, record: Record) -> None:
+        """Index a record by path and by id (callers hold the lock)."""
+        self._by_path[record["path"]] = record
+        self._by_id[record["id"]] = record
 
     # ------------------------------------------------------------------ registering
     def register(self, paths: Iterable[Path]) -> tuple[list[Record], list[Record]]:
@@ -134,7 +142,7 @@ class BounceCatalogue:
             new = self.store.insert_many(BOUNCES, inserts)
             changed = self.store.update_many(BOUNCES, updates) if updates else []
             for record in (*new, *changed):
-                self._by_path[record["path"]] = record
+                self._remember(record)
         return new, [r for r in changed if r.get("status") != MISSING]
 
     def mark_vanished(self, folders: Iterable[Path], present: Iterable[Path]) -> list[Record]:
@@ -153,7 +161,7 @@ class BounceCatalogue:
                 return []
             updated = self.store.update_many(BOUNCES, gone)
             for record in updated:
-                self._by_path[record["path"]] = record
+                self._remember(record)
             return updated
 
     # ------------------------------------------------------------------ identifying
@@ -191,7 +199,7 @@ class BounceCatalogue:
         """
         analyses = analyses or {}
         with self._lock:
-            by_id = {record["id"]: record for record in self._by_path.values()}
+            by_id = self._by_id
             by_hash: dict[str, Record] = {}
             for record in sorted(by_id.values(), key=lambda r: r["id"]):
                 if record.get("hash"):
@@ -227,7 +235,7 @@ class BounceCatalogue:
                 changes[record_id] = fields
             updated = {r["id"]: r for r in self.store.update_many(BOUNCES, changes)}
             for record in updated.values():
-                self._by_path[record["path"]] = record
+                self._remember(record)
             results = [
                 Identified(kind, updated.get(record_id, by_id[record_id]), other)
                 for record_id, kind, other in found
@@ -246,7 +254,8 @@ class BounceCatalogue:
         )
         self.store.delete(BOUNCES, current["id"])
         self._by_path.pop(original["path"], None)
-        self._by_path[updated["path"]] = updated
+        self._by_id.pop(current["id"], None)
+        self._remember(updated)
         return Identified("moved", updated, original)
 
 

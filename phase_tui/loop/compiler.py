@@ -7,7 +7,6 @@ listed at once; hashing and levels follow in the background (`AnalysisQueue`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -21,12 +20,7 @@ BATCH_FILES = 500
 def walk_candidates(folders: Sequence[Path], rules: IgnoreRules) -> Iterator[Path]:
     """Every candidate file under `folders` (links to folders are not followed: no loops)."""
     for root in folders:
-        for folder, subfolders, files in os.walk(root, followlinks=False):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in sorted(files):
-                path = Path(folder) / name
-                if rules.is_candidate(path, root):
-                    yield path
+        yield from rules.candidates_under(root, root)
 
 
 def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
