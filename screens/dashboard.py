@@ -41,7 +41,7 @@ class DashboardScreen(StudioScreen):
                 yield Static("Time per phase", classes="dash-title")
                 yield PhaseTimes(id="phase-times")
                 yield Static("Phases", classes="dash-title")
-                yield Static(id="dash-phases")
+                yield Static(self._phase_guide(), id="dash-phases")
 
     def refresh_view(self) -> None:
         app = self.studio_app
@@ -52,7 +52,6 @@ class DashboardScreen(StudioScreen):
         cast("PhaseTimes", self.query_one("#phase-times")).show(
             [(p.name, p.colour) for p in config.phases], today, week, app.switcher.current
         )
-        self.query_one("#dash-phases", Static).update(self._phase_guide())
 
     def _phase_guide(self) -> Table:
         from rich.table import Table

@@ -3,7 +3,8 @@
 It takes a `HudState` (a plain frozen dataclass the app replaces on every change) and a
 clock function, and knows nothing else about the app. Later capabilities fill the slots
 (last bounce, memo, watcher health) by setting fields of the state. One widget drawing one
-line of text: cheap to start and to redraw every second.
+line of text: cheap to start, and redrawn only when what it reads changes (it checks
+every second; the text changes about once a minute), so an idle pane costs next to nothing.
 """
 
 from __future__ import annotations
@@ -66,9 +67,15 @@ class Hud(Widget):
         super().__init__()
         self._clock = clock
         self._clock_format = "%H:%M" if clock_24h else "%I:%M %p"
+        self._shown: tuple[str, str] = ("", "")  # the time texts of the last render
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(1.0, self.refresh)
+        self._timer = self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """Redraw only when the time in phase or the clock would read differently."""
+        if self._time_texts() != self._shown:
+            self.refresh()
 
     def pause(self) -> None:
         """Stop the clock while the HUD's screen is hidden."""
@@ -78,6 +85,11 @@ class Hud(Widget):
         """Restart the clock and bring it up to date."""
         self.refresh()
         self._timer.resume()
+
+    def _time_texts(self) -> tuple[str, str]:
+        """What the time in phase and the clock read now."""
+        clock = time.strftime(self._clock_format, time.localtime(self._clock()))
+        return self.in_phase_text(), clock
 
     def in_phase_text(self) -> str:
         """`12m in phase`, or "" before the phase is known."""
@@ -90,19 +102,20 @@ class Hud(Widget):
 
     def render(self) -> Text:
         state = self.state
+        self._shown = in_phase, clock = self._time_texts()
         style = self.get_component_rich_style
         chip = style("hud--chip") + Style(bgcolor=state.phase_colour)
         line = Text.assemble(
             (f" {state.phase.upper()} ", chip),
             (" ● ", state.session_colour),
             state.session,
-            (f"  {self.in_phase_text()}", style("hud--muted")),
+            (f"  {in_phase}", style("hud--muted")),
         )
         for _, text in state.slots:
             line.append(f"  {text}", style("hud--muted"))
         if message := self.message_text():
             line.append(f"  {message}", style("hud--alert" if state.alert else "hud--message"))
-        clock = time.strftime(self._clock_format, time.localtime(self._clock())) + " "
+        clock += " "
         width = self.size.width
         line.truncate(max(width - len(clock) - 1, 0), overflow="ellipsis")
         line.append(" " * max(width - line.cell_len - len(clock), 1))
