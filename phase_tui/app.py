@@ -24,7 +24,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from phase_tui import control
-from phase_tui.activity import EVENTS, log_event
+from phase_tui.activity import EVENTS, bounce_slot, log_event
+from phase_tui.audio.playback import PlaybackUnavailable, Player
 from phase_tui.context import StudioContext
 from phase_tui.events import (
     BounceLogged,
@@ -41,7 +42,7 @@ from phase_tui.logs import StderrToLog, setup_logging
 from phase_tui.phase.payloads import PayloadRunner
 from phase_tui.phase.rules import next_phase, suggest
 from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
-from phase_tui.phase.telemetry import today_and_week
+from phase_tui.phase.telemetry import day_bounds, today_and_week
 from phase_tui.services import StudioServices
 from phase_tui.session.sessions import resume_or_start, start_session
 from phase_tui.store import Record
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 
 RULE_CHECK_INTERVAL_S = 30.0
 DASHBOARD = "dashboard"
+BOUNCES_MODE = "bounces"
 
 
 class DomainEvent(Message):
@@ -89,11 +91,14 @@ class PhaseOSApp(App[int]):
         Binding("question_mark", "toggle_help", "Keys", id="help"),
         Binding("d", "dashboard", "Dashboard", id="dashboard"),
         Binding("p", "phase_screen", "Phase screen", id="phase_screen"),
+        Binding("b", "bounces", "Bounces", id="bounces"),
         Binding("n", "next_phase", "Next phase", id="next_phase"),
     ]
 
     hud_state: var[HudState] = var(HudState, always_update=True)
     journal_revision: var[int] = var(0)
+    playing: var[str] = var("")
+    """The file playing now ("" when nothing plays)."""
 
     def __init__(
         self,
@@ -112,6 +117,7 @@ class PhaseOSApp(App[int]):
         self._suggestion = ""
         self._watch_health: dict[str, WatchHealthChanged] = {}
         self._payloads = PayloadRunner(self._payload_done)
+        self.player = Player(on_finished=lambda _path: self.call_from_thread(self._played_out))
         self.session: Record = resume_or_start(
             context.store, idle_gap_s=config.idle_gap_hours * 3600, phase=None, now=clock()
         )[0]
@@ -131,6 +137,7 @@ class PhaseOSApp(App[int]):
             dispatch=self._dispatch,
             bounce_context=self._bounce_context,
         )
+        self.add_mode(BOUNCES_MODE, _bounces_screen)
         for item in config.phases:
             self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
@@ -167,6 +174,7 @@ class PhaseOSApp(App[int]):
         self.context.refresh_status(app_running=True)
 
     def on_unmount(self) -> None:
+        self.player.stop()
         self.services.stop()
         self._payloads.shutdown()
         log_event(
@@ -192,6 +200,8 @@ class PhaseOSApp(App[int]):
             )
 
     def _warn_unknown_keys(self) -> None:
+        if not self.context.config.keys:
+            return  # nothing to check: the screens' bindings stay unimported until shown
         known = {binding_id for binding_id, _, _ in describe_bindings()}
         unknown = sorted(set(self.context.config.keys) - known)
         if unknown:
@@ -283,8 +293,9 @@ class PhaseOSApp(App[int]):
     def _refresh_state(self) -> None:
         """Recompute the HUD (rules included) and tell screens the journal moved on."""
         current = self.switcher.current
+        events = self.events()
         found = suggest(
-            self.context.config, current, self.switcher.entered_at, self.events(), self.clock()
+            self.context.config, current, self.switcher.entered_at, events, self.clock()
         )
         self._suggestion = found.text() + " (n)" if found else ""
         settings = self.context.config.phase(current)
@@ -297,7 +308,7 @@ class PhaseOSApp(App[int]):
             suggestion=self._suggestion,
             alert=self._alert,
             slots=self.hud_state.slots,
-        )
+        ).with_slot("bounce", bounce_slot(events, day_bounds(self.clock())[0]))
         self.journal_revision += 1
 
     def set_hud_slot(self, name: str, text: str) -> None:
@@ -314,6 +325,38 @@ class PhaseOSApp(App[int]):
             error = event.worker.error
             log.error("worker %s failed: %r", event.worker.name, error, exc_info=error)
             self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=8)
+
+    def bounce_records(self) -> list[Record]:
+        """Every bounce record of the studio."""
+        from phase_tui.loop.catalogue import BOUNCES
+
+        return self.context.store.all(BOUNCES)
+
+    def bounce_path(self, record: Record) -> Path:
+        """The file of a bounce record (stored studio-relative, or absolute outside it)."""
+        return self.context.studio.root / str(record["path"])
+
+    def toggle_playback(self, record: Record) -> None:
+        """Play a bounce, or stop it if it is the one playing."""
+        path = self.bounce_path(record)
+        if self.playing == str(path):
+            self.player.stop()
+            self.playing = ""
+        else:
+            self._play(path)
+
+    @work(thread=True, exit_on_error=False, group="playback", exclusive=True)
+    def _play(self, path: Path) -> None:
+        try:
+            self.player.play(path)
+        except PlaybackUnavailable as error:
+            self.call_from_thread(self.notify, str(error), severity="warning", timeout=6)
+            self.call_from_thread(setattr, self, "playing", "")
+            return
+        self.call_from_thread(setattr, self, "playing", str(path))
+
+    def _played_out(self) -> None:
+        self.playing = str(self.player.playing or "")
 
     def _bounce_context(self) -> dict[str, Any]:
         """What a bounce logged now carries (called from the logger's threads)."""
@@ -361,6 +404,10 @@ class PhaseOSApp(App[int]):
         """Show the current phase's screen."""
         self.switch_mode(phase_mode(self.switcher.current))
 
+    def action_bounces(self) -> None:
+        """Show the bounce catalogue."""
+        self.switch_mode(BOUNCES_MODE)
+
     def action_toggle_help(self) -> None:
         """Show or hide every key of the current screen."""
         if self.screen.query("HelpPanel"):  # by name: importing it costs 25 ms of start-up
@@ -390,6 +437,7 @@ class PhaseOSApp(App[int]):
             )
         yield SystemCommand("Dashboard", "Activity, time per phase", self.action_dashboard)
         yield SystemCommand("Phase screen", "The current phase's screen", self.action_phase_screen)
+        yield SystemCommand("Bounces", "Every bounce, by track: filter, play", self.action_bounces)
         yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
         yield SystemCommand("New session", "Start a new session now", self.action_new_session)
 
@@ -408,6 +456,20 @@ class PhaseOSApp(App[int]):
             "phase.set": self._cmd_phase_set,
             "notify": self._cmd_notify,
             "session.new": lambda args: self._new_session(),
+            "bounces.scan": self._cmd_bounces_scan,
+        }
+
+    def _cmd_bounces_scan(self, _args: dict[str, Any]) -> dict[str, int]:
+        logger = self.services.bounces
+        if logger is None:
+            raise control.CommandError("the bounce logger has not started yet; try again")
+        report = logger.scan()
+        return {
+            "seen": report.seen,
+            "new": len(report.new),
+            "changed": len(report.changed),
+            "vanished": len(report.vanished),
+            "unchanged": report.unchanged,
         }
 
     def _cmd_phase_set(self, args: dict[str, Any]) -> str:
@@ -431,6 +493,13 @@ class PhaseOSApp(App[int]):
         return "shown"
 
 
+def _bounces_screen() -> Screen[None]:
+    """The bounce catalogue, imported when first shown."""
+    from screens.bounces import BouncesScreen
+
+    return BouncesScreen()
+
+
 def _phase_screen(phase: str) -> Screen[None]:
     """A phase's screen, imported when first shown (not before the first paint)."""
     from screens.phase import PhaseScreen
@@ -440,9 +509,12 @@ def _phase_screen(phase: str) -> Screen[None]:
 
 def describe_bindings() -> list[tuple[str, str, str]]:
     """(id, key, description) of every remappable binding, for docs and `phase-os keys`."""
+    from screens.bounces import BouncesScreen
+
     rows = []
-    for binding in PhaseOSApp.BINDINGS:
-        assert isinstance(binding, Binding) and binding.id is not None
+    for binding in (*PhaseOSApp.BINDINGS, *BouncesScreen.BINDINGS):
+        if not isinstance(binding, Binding) or binding.id is None:
+            continue  # not remappable (escape and the like)
         rows.append((binding.id, binding.key, binding.description))
     return rows
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from phase_tui.app import PhaseOSApp
-from tests.ui.conftest import FrozenClock, studio_with_session, wait_for
+from tests.ui.conftest import FROZEN_NOW, FrozenClock, studio_with_session, wait_for
 
 SIZE = (120, 34)
 
@@ -59,3 +60,37 @@ def test_keys_panel(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, run_before=open_keys)
+
+
+def test_bounce_catalogue(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from phase_tui.loop.catalogue import BounceCatalogue
+
+    app = snapshot_app(tmp_path)
+    bounces = app.context.studio.root / "bounces"
+    rate = 22050
+    t = np.arange(2 * rate) / rate
+    for index, (name, amplitude) in enumerate(
+        [("night drive v1.wav", 0.2), ("night drive v2.wav", 0.5), ("dusk loop.wav", 0.1)]
+    ):
+        path = bounces / name
+        sf.write(path, amplitude * np.sin(2 * np.pi * 110 * (index + 1) * t), rate)
+        os.utime(path, (FROZEN_NOW - 3600 * (3 - index),) * 2)
+    catalogue = BounceCatalogue(
+        app.context.store, app.context.studio.root, lambda: {"session": "amber-heron-7f3a"}
+    )
+    new, _ = catalogue.register(sorted(bounces.iterdir()))
+    catalogue.classify(
+        {r["id"]: catalogue.hash_file(r) for r in new},
+        {r["id"]: catalogue.analyse(r) for r in new},
+    )
+
+    async def open_catalogue(pilot: Pilot[int]) -> None:
+        await pilot.press("b")
+        await body_ready(pilot)
+        pilot.app.screen.query_one("BounceTable").move_cursor(row=1)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_catalogue)
