@@ -178,3 +178,20 @@ async def test_scan_from_the_shell_goes_through_the_running_app(make_app) -> Non
         assert reply["seen"] == 1
         assert reply["new"] + reply["changed"] + reply["unchanged"] == 1
         await wait_for(pilot, lambda: len(app.bounce_records()) == 1)
+
+
+async def test_the_builder_exit_rule_fires_on_real_bounces(make_app) -> None:  # type: ignore[no-untyped-def]
+    app: PhaseOSApp = make_app(FAST_WATCH, services=True)
+    bounces = app.context.studio.root / "bounces"
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.switcher.current == "builder")
+        await wait_for(pilot, lambda: app.services.bounces is not None)
+        hud = app.screen.query_one(Hud)
+        write_bounce(bounces / "memory-spike.wav", 1.0)
+        await wait_for(pilot, lambda: "♪ memory-spike.wav" in hud.render().plain)
+        assert hud.message_text() == ""  # one bounce: not yet
+        write_bounce(bounces / "memory-spike-v2.wav", 1.5)  # new content: not a duplicate
+        await wait_for(pilot, lambda: "2 bounces in builder" in hud.message_text())
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.switcher.current == "remix")
