@@ -10,6 +10,7 @@ import os
 import shutil
 import struct
 import time
+import zlib
 from pathlib import Path
 
 SAMPLE_RATE = 8000
@@ -64,3 +65,19 @@ def export_via_temp(path: Path, temp_name: str) -> Path:
 def copy_in(source: Path, folder: Path) -> Path:
     """`shutil.copy` a finished file into `folder` (a file manager, `cp`)."""
     return Path(shutil.copy(source, folder))
+
+
+def distinct_samples(seconds: float, seed: int) -> bytes:
+    """Like `samples`, but the first two samples hold the 32-bit `seed`: files differ."""
+    count = int(SAMPLE_RATE * seconds)
+    marker = ((seed & 0xFFFF) - 0x8000, ((seed >> 16) & 0xFFFF) - 0x8000)
+    ramp = ((i % 200) - 100 for i in range(count - len(marker)))
+    return struct.pack(f"<{count}h", *marker, *ramp)
+
+
+def write_distinct_wav(path: Path, seconds: float = 0.05, seed: int | None = None) -> Path:
+    """A complete WAV whose content differs from every other file's (the seed defaults to
+    a checksum of the name), so no two test bounces are duplicates of each other."""
+    data = distinct_samples(seconds, zlib.crc32(os.fsencode(path.name)) if seed is None else seed)
+    path.write_bytes(wav_header(len(data)) + data)
+    return path

@@ -2,7 +2,9 @@
 
 Run at start, on `phase-os scan` and periodically (the reconcile scan finds what change
 events missed). It registers files from their headers in batches, so a big folder is
-listed at once; hashing and levels follow in the background (`AnalysisQueue`).
+listed at once; hashing and levels follow in the background (`AnalysisQueue`). A file
+modified within the last `fresh_s` is still being written: it is handed to `on_fresh` (the
+settle tracker) instead, so a half-written export is never registered with a wrong length.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def catch_up(
     folders: Sequence[Path],
     rules: IgnoreRules,
     progress: Callable[[int], None] | None = None,
+    fresh_s: float = 0.0,
+    on_fresh: Callable[[Path], None] | None = None,
 ) -> ScanReport:
     """Register new and changed files, mark vanished ones missing; returns what was found.
 
@@ -43,14 +47,20 @@ def catch_up(
     present_folders = [folder for folder in folders if folder.is_dir()]
     report = ScanReport()
     present: list[Path] = []
+
+    def settling(path: Path) -> None:
+        report.settling.append(path)
+        if on_fresh is not None:
+            on_fresh(path)
+
     for chunk in batched(walk_candidates(present_folders, rules), BATCH_FILES):
         present.extend(chunk)
-        new, changed = catalogue.register(chunk)
+        new, changed = catalogue.register(chunk, fresh_s, settling if fresh_s > 0 else None)
         report.new.extend(new)
         report.changed.extend(changed)
         report.seen += len(chunk)
         if progress is not None:
             progress(len(chunk))
-    report.unchanged = report.seen - len(report.new) - len(report.changed)
+    report.unchanged = report.seen - len(report.new) - len(report.changed) - len(report.settling)
     report.vanished = catalogue.mark_vanished(present_folders, present)
     return report

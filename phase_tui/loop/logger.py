@@ -1,8 +1,11 @@
 """The bounce logger: live detection in the export folders, catch-up, reconcile.
 
 watcher -> settle tracker -> register (header) -> hash and classify -> journal event ->
-levels in the background. Owned by the app (or a headless daemon): `start()` in a thread
-of its own, `stop()` joins everything. Reports through `emit` only.
+levels in the background. Files that settle together are handled together (one Store
+write per step, whatever their number); a deleted file is marked missing. Owned by the app
+(or a headless daemon): `start()` runs the catch-up in a thread of its own and repeats it
+every `reconcile_minutes` (it finds what change events missed), `stop()` joins everything.
+Reports through `emit` only.
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ from phase_tui.activity import EVENTS
 from phase_tui.config import Config
 from phase_tui.events import BounceLogged, BouncesChanged, Emit, Notice, WatchHealthChanged
 from phase_tui.loop.analysis_queue import AnalysisQueue
-from phase_tui.loop.catalogue import BounceCatalogue, Identified, ScanReport
+from phase_tui.loop.catalogue import (
+    EMPTY,
+    INCOMPLETE,
+    OK,
+    UNREADABLE,
+    BounceCatalogue,
+    Identified,
+    ScanReport,
+)
 from phase_tui.loop.compiler import catch_up
 from phase_tui.loop.ignore import IgnoreRules
 from phase_tui.loop.settle import SettleTracker
@@ -28,6 +39,8 @@ from phase_tui.store import Record, Store
 log = logging.getLogger(__name__)
 
 LOGGED_KINDS = frozenset({"new", "reexport"})
+NOT_A_BOUNCE = {UNREADABLE: "Unreadable", EMPTY: "Empty", INCOMPLETE: "Incomplete"}
+JOIN_TIMEOUT_S = 10.0
 
 
 class BounceLogger:
@@ -40,26 +53,35 @@ class BounceLogger:
         store: Store,
         context: Callable[[], Mapping[str, Any]],
         emit: Emit,
+        *,
+        catalogue: BounceCatalogue | None = None,
+        poll_interval_s: float = 1.0,
+        rearm_interval_s: float = 2.0,
     ) -> None:
-        """`context()` gives the session, phase and form a bounce is logged with."""
+        """`context()` gives the session, phase and form a bounce is logged with; `catalogue`
+        replaces the one made over `store`; the intervals tune the watcher (tests)."""
         watch = config.watch
         self.store = store
         self.folders = watch.resolved(root)
         self.rules = IgnoreRules(patterns=tuple(watch.ignore))
-        self.catalogue = BounceCatalogue(store, root, context)
+        self.catalogue = catalogue or BounceCatalogue(store, root, context)
         self._context = context
         self._emit = emit
         self._reconcile_s = watch.reconcile_minutes * 60
-        self._settle = SettleTracker(watch.settle_s, self._on_settled)
-        self._watcher = FolderWatcher(
+        self.settle = SettleTracker(watch.settle_s, self._on_settled, on_gone=self._on_gone)
+        self.watcher = FolderWatcher(
             self.folders,
             self.rules,
-            self._settle.touch,
+            self.settle.touch,
             self._on_health,
             poll_folders=watch.resolved(root, watch.poll_folders),
+            poll_interval_s=poll_interval_s,
+            rearm_interval_s=rearm_interval_s,
         )
         self.analysis = AnalysisQueue(self.catalogue, self._on_analysed)
+        self._unfinished = [record["id"] for record in self.catalogue.unfinished()]
         self._stopping = threading.Event()
+        self._watching = False  # files still being written are left to the settle tracker
         self._scan_lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -69,31 +91,47 @@ class BounceLogger:
         for folder in self.folders:
             if _inside(folder, self.catalogue.root):  # never create a DAW's folder elsewhere
                 folder.mkdir(parents=True, exist_ok=True)
+        self._stopping.clear()
         self.analysis.start()
-        self._settle.start()
-        self._watcher.start()
+        self.settle.start()
+        self.watcher.start()
+        self._watching = True
         self._thread = threading.Thread(
             target=self._catch_up_loop, name="bounce-catch-up", daemon=True
         )
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop watching, scanning and analysing; joins every thread."""
         self._stopping.set()
-        self._watcher.stop()
-        self._settle.stop()
+        self._watching = False
+        self.watcher.stop()
+        self.settle.stop()
         self.analysis.stop()
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(JOIN_TIMEOUT_S)
+            self._thread = None
 
     def health(self) -> list[WatchHealth]:
-        return self._watcher.health()
+        return self.watcher.health()
 
     # ------------------------------------------------------------------ scanning
     def scan(self, progress: Callable[[int], None] | None = None) -> ScanReport:
-        """Catch up now: register what changed, queue it for hashing and levels."""
+        """Catch up now: register what changed, queue it for hashing and levels. While
+        watching, files still being written go to the settle tracker; records a previous
+        run left unanalysed are queued by the first scan."""
+        fresh_s = self.settle.settle_s if self._watching else 0.0
         with self._scan_lock:
-            report = catch_up(self.catalogue, self.folders, self.rules, progress)
-        self.analysis.put(r["id"] for r in (*report.new, *report.changed))
+            report = catch_up(
+                self.catalogue,
+                self.folders,
+                self.rules,
+                progress,
+                fresh_s=fresh_s,
+                on_fresh=self.settle.touch,
+            )
+            unfinished, self._unfinished = self._unfinished, []
+        self.analysis.put([*unfinished, *(r["id"] for r in (*report.new, *report.changed))])
         if report.vanished:
             self._emit(BouncesChanged(len(report.vanished)))
         return report
@@ -108,19 +146,28 @@ class BounceLogger:
                 return
 
     # ------------------------------------------------------------------ live path
-    def _on_settled(self, path: Path) -> None:
-        """A file stopped changing: register it, hash it, log it (settle thread)."""
-        new, changed = self.catalogue.register([path])
-        for record in (*new, *changed):
-            if record.get("status") == "unreadable":
-                self._emit(
-                    Notice(f"Unreadable bounce {record['name']}: {record['reason']}", "warning")
-                )
-                self._emit(BouncesChanged(1))
-                continue
-            digest = self.catalogue.hash_file(record)
-            self._log(self.catalogue.classify({record["id"]: digest}), live=True)
-            self.analysis.put([record["id"]], urgent=True)
+    def _on_settled(self, paths: list[Path]) -> None:
+        """Files stopped changing: register, hash and log them together (settle thread)."""
+        new, changed = self.catalogue.register(paths)
+        records = [*new, *changed]
+        for record in records:
+            label = NOT_A_BOUNCE.get(record.get("status", OK))
+            if label is not None:
+                text = f"{label} bounce {record['name']}: {record['reason']}"
+                self._emit(Notice(text, "warning"))
+        audio = [record for record in records if record.get("status") == OK]
+        if audio:
+            digests = {record["id"]: self.catalogue.hash_file(record) for record in audio}
+            self._log(self.catalogue.classify(digests), live=True)
+            self.analysis.put(digests, urgent=True)
+        if records:
+            self._emit(BouncesChanged(len(records)))
+
+    def _on_gone(self, paths: list[Path]) -> None:
+        """Files were deleted or moved away: their records are missing (settle thread)."""
+        missing = self.catalogue.mark_missing(paths)
+        if missing:
+            self._emit(BouncesChanged(len(missing)))
 
     def _on_analysed(self, found: list[Identified]) -> None:
         self._log(found, live=False)

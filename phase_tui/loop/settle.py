@@ -2,12 +2,20 @@
 
 A `created` event comes before any data and `closed` misses most arrivals, so the watcher
 only says "something happened to this path" (`touch`) and this tracker decides when the
-file is complete: when its size, mtime and inode have stayed the same for `settle_s`.
+file is complete: when its size, mtime and inode have stayed the same for `settle_s`. A
+touch that comes from a close-after-write (`closed=True`) shortens that to a grace of
+`closed_grace_s` (0.2 s, at most a quarter of `settle_s`) as long as the file stays as it was
+just after the close: a DAW's export is logged within a fraction of a second, while files
+that arrive without a close (renamed, moved in, polled) wait the full settle time.
 
 A touched path is stat'ed `check_interval_s` after each touch (so a burst of events costs
 one stat per interval) and again when its settle time is up; that last stat also catches
 changes that came without an event. A path whose signature did not change since it was
-last reported is not reported again (late events after a report, our own reads).
+last reported is not reported again (late events after a report, our own reads). Paths
+due within half a check interval of each other are checked together (and may settle that
+much early: the first stat came that much late), so files that arrive together are reported
+in one batch and the consumer writes them in one go; a touched path found gone is reported
+to `on_gone`, if given.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 Signature = tuple[int, int, int]  # size, mtime_ns, inode
+OnPaths = Callable[[list[Path]], None]
 REMEMBERED_REPORTS = 10_000  # signatures kept to skip a second report of an unchanged file
+CLOSED_GRACE_S = 0.2
 JOIN_TIMEOUT_S = 5.0
 
 
@@ -35,22 +45,29 @@ class _Pending:
     stable_since: float = 0.0
     next_check: float = 0.0  # inf while a stat is in flight
     touched: bool = True  # an event came since the last stat
+    closed: bool = False  # a close-after-write came since the last stat
+    closed_as: Signature | None = None  # the file as the first stat after a close found it
 
 
 class SettleTracker:
-    """Reports a file once its size and mtime have not changed for `settle_s` (a thread; wakes
-    only when something is pending — no busy polling when idle)."""
+    """Reports files once their size and mtime have not changed for `settle_s` (a thread;
+    wakes only when something is pending — no busy polling when idle)."""
 
     def __init__(
         self,
         settle_s: float,
-        on_ready: Callable[[Path], None],
+        on_ready: OnPaths,
+        *,
+        on_gone: OnPaths | None = None,
         clock: Callable[[], float] = time.monotonic,
         check_interval_s: float = 0.1,
     ) -> None:
         self.settle_s = settle_s
+        self.closed_grace_s = min(CLOSED_GRACE_S, settle_s / 4)
         self.check_interval_s = min(check_interval_s, settle_s)
+        self._coalesce_s = self.check_interval_s / 2
         self._on_ready = on_ready
+        self._on_gone = on_gone
         self._clock = clock
         self._pending: dict[Path, _Pending] = {}
         self._due: list[tuple[float, str, Path]] = []  # heap; stale items are skipped
@@ -59,13 +76,15 @@ class SettleTracker:
         self._stopping = False
         self._thread: threading.Thread | None = None
 
-    def touch(self, path: Path) -> None:
-        """(Re)start the settle clock for `path`; thread-safe, cheap, never blocks on I/O."""
+    def touch(self, path: Path, closed: bool = False) -> None:
+        """(Re)start the settle clock for `path`; `closed` when a close-after-write caused
+        it. Thread-safe, cheap, never blocks on I/O."""
         with self._wake:
             entry = self._pending.get(path)
             if entry is None:
                 entry = self._pending[path] = _Pending(next_check=float("inf"))
             entry.touched = True
+            entry.closed = entry.closed or closed
             soon = self._clock() + self.check_interval_s
             if entry.next_check > soon:
                 self._schedule(path, entry, soon)
@@ -96,11 +115,18 @@ class SettleTracker:
     def _run(self) -> None:
         while (due := self._take_due()) is not None:
             checked = [(path, _signature(path), self._clock()) for path in due]
-            for path in self._apply(checked):
-                try:
-                    self._on_ready(path)
-                except Exception:  # the tracker must outlive any failure downstream
-                    log.exception("handling settled file %s failed", path)
+            ready, gone = self._apply(checked)
+            self._hand_over(self._on_ready, ready)
+            self._hand_over(self._on_gone, gone)
+
+    @staticmethod
+    def _hand_over(callback: OnPaths | None, paths: list[Path]) -> None:
+        if callback is None or not paths:
+            return
+        try:
+            callback(paths)
+        except Exception:  # the tracker must outlive any failure downstream
+            log.exception("handling %d settled paths failed (first: %s)", len(paths), paths[0])
 
     def _take_due(self) -> list[Path] | None:
         """Wait until some paths are due (forever when none is pending); None when stopping."""
@@ -115,9 +141,9 @@ class SettleTracker:
                 if wait_s > 0:
                     self._wake.wait(wait_s)
                     continue
-                now = self._clock()
+                horizon = self._clock() + self._coalesce_s
                 due: list[Path] = []
-                while self._due and self._due[0][0] <= now:
+                while self._due and self._due[0][0] <= horizon:
                     when, _, path = heapq.heappop(self._due)
                     entry = self._pending.get(path)
                     if entry is not None and entry.next_check == when:
@@ -128,9 +154,12 @@ class SettleTracker:
                 return due
             return None
 
-    def _apply(self, checked: list[tuple[Path, Signature | None, float]]) -> list[Path]:
-        """Record what the stats found; returns the paths that are ready."""
+    def _apply(
+        self, checked: list[tuple[Path, Signature | None, float]]
+    ) -> tuple[list[Path], list[Path]]:
+        """Record what the stats found; returns the paths that are ready and those gone."""
         ready: list[Path] = []
+        gone: list[Path] = []
         with self._wake:
             for path, signature, now in checked:
                 entry = self._pending.get(path)
@@ -138,16 +167,22 @@ class SettleTracker:
                     continue  # stopped, or touched during the stat: already re-scheduled
                 if signature is None:
                     del self._pending[path]  # vanished, or not a file
-                elif signature != entry.signature:
+                    self._reported.pop(path, None)  # if it comes back, it is news
+                    gone.append(path)
+                    continue
+                if entry.closed:
+                    entry.closed, entry.closed_as = False, signature
+                wait_s = self.closed_grace_s if signature == entry.closed_as else self.settle_s
+                if signature != entry.signature:
                     entry.signature, entry.stable_since = signature, now
                     self._schedule(path, entry, now + self.check_interval_s)
-                elif now - entry.stable_since < self.settle_s:
-                    self._schedule(path, entry, entry.stable_since + self.settle_s)
+                elif now + self._coalesce_s - entry.stable_since < wait_s:
+                    self._schedule(path, entry, entry.stable_since + wait_s)
                 else:
                     del self._pending[path]
                     if self._remember(path, signature):
                         ready.append(path)
-        return ready
+        return ready, gone
 
     def _schedule(self, path: Path, entry: _Pending, when: float) -> None:
         entry.next_check = when

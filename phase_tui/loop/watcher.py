@@ -1,12 +1,15 @@
 """The folder watcher: which files in the export folders may have changed, as they change.
 
 One watchdog observer per folder, recursive: inotify, or polling for the folders in
-`poll_folders` and whenever the system refuses an inotify watch (limits). Every created,
-modified, closed-after-write or moved-in file that passes the ignore rules goes to
-`on_candidate` (the caller hands it to a `SettleTracker`); a folder that appears is walked.
-A keeper thread stats the roots every `rearm_interval_s`: a folder deleted, renamed,
-replaced or unmounted is reported `missing`, and watched again and walked when it is back.
-Both callbacks run on watcher threads.
+`poll_folders`, for folders on a network drive (they send no inotify events; see `mounts`)
+and whenever the system refuses an inotify watch (limits). Every created, modified,
+closed-after-write, moved, or deleted file that passes the ignore rules goes to
+`on_candidate(path, closed)` (the caller hands it to a `SettleTracker`, which tells a
+finished file from a deleted one; `closed` says a close-after-write caused it); a folder
+that appears is walked. A keeper thread stats the roots every `rearm_interval_s`: a folder
+deleted, renamed, replaced or unmounted is reported `missing`, and watched again and walked
+when it is back. Every change of how a folder is watched (inotify, polling, missing,
+stopped) goes to `on_health`. Both callbacks run on watcher threads.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
 from phase_tui.loop.ignore import IgnoreRules
+from phase_tui.loop.mounts import network_filesystem
 
 log = logging.getLogger(__name__)
 
 # Our own reads make `opened` and `closed_no_write` events: reacting to them loops forever.
-CANDIDATE_EVENTS = frozenset({"created", "modified", "moved", "closed"})
+CANDIDATE_EVENTS = frozenset({"created", "modified", "moved", "closed", "deleted"})
+OnCandidate = Callable[[Path, bool], None]
 JOIN_TIMEOUT_S = 5.0
 
 
@@ -59,7 +64,7 @@ class FolderWatcher:
         self,
         folders: Sequence[Path],
         rules: IgnoreRules,
-        on_candidate: Callable[[Path], None],
+        on_candidate: OnCandidate,
         on_health: Callable[[WatchHealth], None],
         poll_folders: Collection[Path] = (),
         poll_interval_s: float = 1.0,
@@ -110,17 +115,20 @@ class FolderWatcher:
         source = Path(os.fsdecode(event.src_path))
         if event.is_directory and source == root and kind in ("deleted", "moved"):
             self._wake.set()  # check the roots now, not at the next interval
-        elif kind in CANDIDATE_EVENTS:
+        elif kind not in CANDIDATE_EVENTS:
+            return
+        elif not event.is_directory:
+            paths = [source, Path(os.fsdecode(event.dest_path))] if kind == "moved" else [source]
+            candidates = [path for path in paths if self._rules.is_candidate(path, root)]
+            self._report(candidates, closed=kind == "closed")
+        elif kind in ("created", "moved"):  # a folder appeared: walk it
             path = Path(os.fsdecode(event.dest_path)) if kind == "moved" else source
-            if not event.is_directory:
-                self._report([path] if self._rules.is_candidate(path, root) else [])
-            elif kind != "modified":  # a folder created or moved in
-                self._report(self._rules.candidates_under(path, root))
+            self._report(self._rules.candidates_under(path, root))
 
-    def _report(self, paths: Iterable[Path]) -> None:
+    def _report(self, paths: Iterable[Path], closed: bool = False) -> None:
         for path in paths:
             try:
-                self._on_candidate(path)
+                self._on_candidate(path, closed)
             except Exception:
                 log.exception("on_candidate failed for %s", path)
 
@@ -135,6 +143,10 @@ class FolderWatcher:
             why = "folder not found" if gone else f"cannot watch: {error.strerror or error}"
             self._set(watch, "missing", f"{why}; watching for it to return")
             return
+        except Exception as error:  # a watchdog failure must not end the watching of others
+            log.exception("watching %s failed", watch.folder)
+            self._set(watch, "missing", f"cannot watch: {error}; trying again")
+            return
         self._set(watch, mode, detail)
         if walk:
             self._report(self._rules.candidates_under(watch.folder, watch.folder))
@@ -144,6 +156,10 @@ class FolderWatcher:
         if watch.forced_polling:
             watch.observer = self._started(self._poller(), watch.folder)
             return "polling", f"{polling} (poll_folders)"
+        network = network_filesystem(watch.folder)
+        if network is not None:  # inotify would be silent about other machines' writes
+            watch.observer = self._started(self._poller(), watch.folder)
+            return "polling", f"network drive ({network}); {polling}"
         try:
             watch.observer = self._started(Observer(), watch.folder)
             return "inotify", "watching for changes"
@@ -173,7 +189,10 @@ class FolderWatcher:
             if previous.mode == mode and (previous.detail == detail or mode == "missing"):
                 return
             watch.health = health = WatchHealth(watch.folder, mode, detail)
-        self._on_health(health)
+        try:
+            self._on_health(health)
+        except Exception:
+            log.exception("on_health failed for %s", health)
 
     # ------------------------------------------------------------------ the keeper
     def _keep(self) -> None:

@@ -1,7 +1,9 @@
-"""The settle tracker reports a file once, only after it stopped changing for `settle_s`."""
+"""The settle tracker reports a file once, only after it stopped changing for `settle_s`
+(or for a short grace after a close-after-write), and reports files found gone."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -16,15 +18,15 @@ CHECK_S = 0.05
 
 
 class Ready:
-    """Collects `on_ready` calls with the monotonic time of each."""
+    """Collects the paths of `on_ready` (or `on_gone`) calls with the monotonic time of each."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[Path, float]] = []
-        self.event = threading.Event()
+        self.batches: list[list[Path]] = []
 
-    def __call__(self, path: Path) -> None:
-        self.calls.append((path, time.monotonic()))
-        self.event.set()
+    def __call__(self, paths: list[Path]) -> None:
+        self.batches.append(paths)
+        self.calls.extend((path, time.monotonic()) for path in paths)
 
     @property
     def paths(self) -> list[Path]:
@@ -124,11 +126,11 @@ def test_a_file_deleted_before_it_settles_is_dropped(
 def test_an_exception_in_on_ready_does_not_stop_the_tracker(tmp_path: Path) -> None:
     ready = Ready()
 
-    def flaky(path: Path) -> None:
+    def flaky(paths: list[Path]) -> None:
         if not ready.calls:
-            ready.calls.append((path, time.monotonic()))
+            ready(paths)
             raise RuntimeError("catalogue exploded")
-        ready(path)
+        ready(paths)
 
     settle = SettleTracker(SETTLE_S, flaky, check_interval_s=CHECK_S)
     settle.start()
@@ -181,3 +183,84 @@ def test_stop_joins_the_thread(tmp_path: Path, ready: Ready) -> None:
     settle.stop()
     assert "settle-tracker" not in thread_names()
     assert settle.pending() == 0
+
+
+def test_a_closed_file_is_ready_after_a_short_grace_not_the_full_settle(tmp_path: Path) -> None:
+    ready = Ready()
+    settle = SettleTracker(1.0, ready, check_interval_s=CHECK_S)
+    assert settle.closed_grace_s == pytest.approx(0.2)
+    settle.start()
+    try:
+        closed, renamed = tmp_path / "closed.wav", tmp_path / "renamed.wav"
+        closed.write_bytes(b"x" * 100)
+        renamed.write_bytes(b"y" * 100)
+        touched = time.monotonic()
+        settle.touch(closed)  # created, modified... then the close-after-write
+        settle.touch(closed, closed=True)
+        settle.touch(closed)  # a late event after the close does not undo it
+        settle.touch(renamed)  # a rename brings no close: the full settle time
+        ready.wait(2, timeout_s=3.0)
+    finally:
+        settle.stop()
+    assert ready.paths == [closed, renamed]
+    closed_s, renamed_s = (at - touched for _, at in ready.calls)
+    assert 0.2 <= closed_s < 0.6
+    assert renamed_s >= 1.0
+
+
+def test_a_file_written_again_after_its_close_waits_the_full_settle(tmp_path: Path) -> None:
+    ready = Ready()
+    settle = SettleTracker(1.0, ready, check_interval_s=CHECK_S)
+    settle.start()
+    try:
+        path = tmp_path / "reopened.wav"
+        path.write_bytes(b"x")
+        settle.touch(path, closed=True)
+        time.sleep(0.1)  # the tracker saw the file as closed...
+        with open(path, "ab") as file:  # ...then the DAW opens it again, the close comes later
+            file.write(b"more")
+        last_write = time.monotonic()
+        settle.touch(path)
+        ready.wait(1, timeout_s=3.0)
+    finally:
+        settle.stop()
+    assert ready.paths == [path]
+    assert ready.calls[0][1] - last_write >= 1.0 - CHECK_S
+
+
+def test_a_grace_is_at_most_a_quarter_of_the_settle_time() -> None:
+    assert SettleTracker(0.4, Ready()).closed_grace_s == pytest.approx(0.1)
+    assert SettleTracker(5.0, Ready()).closed_grace_s == pytest.approx(0.2)
+
+
+def test_files_that_settle_together_are_reported_in_one_batch(
+    tmp_path: Path, tracker: SettleTracker, ready: Ready
+) -> None:
+    paths = [tmp_path / f"stem {index:02}.wav" for index in range(50)]
+    for path in paths:
+        path.write_bytes(b"x")
+        tracker.touch(path)
+    ready.wait(50)
+    assert sorted(ready.paths) == sorted(paths)
+    assert len(ready.batches) <= 3
+
+
+def test_a_touched_file_found_gone_is_reported_to_on_gone(tmp_path: Path) -> None:
+    ready, gone = Ready(), Ready()
+    settle = SettleTracker(SETTLE_S, ready, on_gone=gone, check_interval_s=CHECK_S)
+    settle.start()
+    try:
+        path = tmp_path / "mix.wav"
+        path.write_bytes(b"x")
+        settle.touch(path)
+        ready.wait(1)
+        os.rename(path, tmp_path / "elsewhere.wav")
+        settle.touch(path)  # the deletion (or moved-away) event
+        gone.wait(1)
+        os.rename(tmp_path / "elsewhere.wav", path)  # back, unchanged: news again
+        settle.touch(path)
+        ready.wait(2)
+    finally:
+        settle.stop()
+    assert gone.paths == [path]
+    assert ready.paths == [path, path]

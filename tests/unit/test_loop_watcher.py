@@ -2,8 +2,8 @@
 
 Every way a bounce arrives (progressive export, temp name then rename, copy, folder moved
 in, thousands at once) gives exactly one ready file, after its last write; sidecars, our
-own reads, link loops, a deleted folder, a failing callback and inotify limits do not
-break that.
+own reads, link loops, a deleted folder, a failing callback, inotify limits and network
+drives do not break that. A deleted or moved-away file is reported gone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from watchdog.observers.inotify import InotifyObserver
 
+from phase_tui.loop import mounts
 from phase_tui.loop.ignore import IgnoreRules
 from phase_tui.loop.settle import SettleTracker
 from phase_tui.loop.watcher import FolderWatcher, WatchHealth
@@ -41,30 +42,36 @@ def wait_until(condition: Callable[[], bool], timeout_s: float = 2.0) -> bool:
 
 
 class Pipeline:
-    """FolderWatcher -> SettleTracker, recording candidates, ready files and health."""
+    """FolderWatcher -> SettleTracker, recording candidates, ready and gone files, health."""
 
     def __init__(self, folder: Path, polling: bool, fail_first: bool = False) -> None:
         self.folder = folder
         self.candidates: list[Path] = []
+        self.closed: list[Path] = []
         self.ready: list[tuple[Path, float]] = []
+        self.gone: list[Path] = []
         self.health: list[WatchHealth] = []
         self._fail = fail_first
-        self.settle = SettleTracker(SETTLE_S, self._on_ready, check_interval_s=CHECK_S)
+        self.settle = SettleTracker(
+            SETTLE_S, self._on_ready, on_gone=self.gone.extend, check_interval_s=CHECK_S
+        )
         self.watcher = FolderWatcher(
             [folder], IgnoreRules(), self._on_candidate, self.health.append,
             poll_folders=[folder] if polling else (), poll_interval_s=POLL_S,
             rearm_interval_s=0.2,
         )  # fmt: skip
 
-    def _on_candidate(self, path: Path) -> None:
+    def _on_candidate(self, path: Path, closed: bool) -> None:
         if self._fail:
             self._fail = False
             raise RuntimeError("downstream exploded")
         self.candidates.append(path)
-        self.settle.touch(path)
+        if closed:
+            self.closed.append(path)
+        self.settle.touch(path, closed)
 
-    def _on_ready(self, path: Path) -> None:
-        self.ready.append((path, time.monotonic()))
+    def _on_ready(self, paths: list[Path]) -> None:
+        self.ready.extend((path, time.monotonic()) for path in paths)
 
     @property
     def ready_paths(self) -> list[Path]:
@@ -114,7 +121,12 @@ def test_a_progressive_export_is_ready_once_after_its_last_write(
     last_write = progressive_export(path, duration_s=1.2)
     assert bounces.wait_ready(1) == [path]
     assert bounces.candidates and set(bounces.candidates) == {path}
-    assert bounces.ready[0][1] >= last_write + SETTLE_S
+    if mode == "inotify":  # the close-after-write shortens the wait to the grace
+        assert bounces.closed == [path]
+        assert bounces.ready[0][1] >= last_write + bounces.settle.closed_grace_s
+    else:  # polling never sees a close
+        assert bounces.closed == []
+        assert bounces.ready[0][1] >= last_write + SETTLE_S
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -302,6 +314,41 @@ def test_a_file_deleted_before_it_settles_is_never_ready(
     time.sleep(SETTLE_S + 0.2)
     assert bounces.ready == []
     assert bounces.settle.pending() == 0
+    assert gone in bounces.gone
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_file_deleted_or_moved_away_is_reported_gone(
+    watched: Callable[..., Pipeline], tmp_path: Path, mode: str
+) -> None:
+    bounces = watched(mode)
+    deleted = write_wav(bounces.folder / "deleted.wav")
+    moved = write_wav(bounces.folder / "moved.wav")
+    renamed = write_wav(bounces.folder / "renamed.wav")
+    assert sorted(bounces.wait_ready(3)) == [deleted, moved, renamed]
+    deleted.unlink()
+    os.rename(moved, tmp_path / "moved.wav")
+    os.rename(renamed, bounces.folder / "renamed v2.wav")
+    assert wait_until(lambda: len(bounces.gone) >= 3)
+    assert sorted(bounces.gone) == [deleted, moved, renamed]
+    assert bounces.wait_ready(4)[-1] == bounces.folder / "renamed v2.wav"
+
+
+def test_a_folder_on_a_network_drive_is_polled_and_says_so(
+    watched: Callable[..., Pipeline], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = tmp_path / "mounts"
+    table.write_text(
+        "/dev/sda1 / ext4 rw,relatime 0 0\n"
+        f"nas:/export/music {tmp_path} nfs4 rw,vers=4.2,addr=10.0.0.2 0 0\n"
+    )
+    monkeypatch.setattr(mounts, "MOUNTS_FILE", table)
+    bounces = watched()
+    assert bounces.health == [
+        WatchHealth(bounces.folder, "polling", "network drive (nfs4); polling every 0.1 s")
+    ]
+    mix = write_wav(bounces.folder / "mix.wav")
+    assert bounces.wait_ready(1) == [mix]
 
 
 def test_stop_joins_every_thread(tmp_path: Path) -> None:
@@ -310,7 +357,9 @@ def test_stop_joins_every_thread(tmp_path: Path) -> None:
     for folder in folders:
         folder.mkdir()
     health: list[WatchHealth] = []
-    watcher = FolderWatcher(folders, IgnoreRules(), print, health.append, poll_folders=[folders[1]])
+    watcher = FolderWatcher(
+        folders, IgnoreRules(), lambda path, closed: None, health.append, poll_folders=[folders[1]]
+    )
     watcher.start()
     assert len(set(threading.enumerate()) - before) >= 5
     watcher.stop()
