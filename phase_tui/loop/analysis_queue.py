@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 URGENT, BACKLOG, STOP = 0, 1, -1
 BATCH_SIZE = 32
-BATCH_WINDOW_S = 0.5
+BATCH_WINDOW_S = 0.25
 JOIN_TIMEOUT_S = 10.0
 
 

@@ -11,6 +11,7 @@ Reports through `emit` only.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -164,8 +165,13 @@ class BounceLogger:
             self._emit(BouncesChanged(len(records)))
 
     def _on_gone(self, paths: list[Path]) -> None:
-        """Files were deleted or moved away: their records are missing (settle thread)."""
-        missing = self.catalogue.mark_missing(paths)
+        """Files or folders were deleted or moved away: the records of the files, and of
+        every file that was under the folders, are missing (settle thread)."""
+        folders = [p for p in paths if not self.rules.is_candidate(p) and not os.path.lexists(p)]
+        missing = [
+            *self.catalogue.mark_missing(paths),
+            *(self.catalogue.mark_vanished(folders, present=()) if folders else ()),
+        ]
         if missing:
             self._emit(BouncesChanged(len(missing)))
 

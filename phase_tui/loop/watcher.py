@@ -3,13 +3,14 @@
 One watchdog observer per folder, recursive: inotify, or polling for the folders in
 `poll_folders`, for folders on a network drive (they send no inotify events; see `mounts`)
 and whenever the system refuses an inotify watch (limits). Every created, modified,
-closed-after-write, moved, or deleted file that passes the ignore rules goes to
-`on_candidate(path, closed)` (the caller hands it to a `SettleTracker`, which tells a
-finished file from a deleted one; `closed` says a close-after-write caused it); a folder
-that appears is walked. A keeper thread stats the roots every `rearm_interval_s`: a folder
-deleted, renamed, replaced or unmounted is reported `missing`, and watched again and walked
-when it is back. Every change of how a folder is watched (inotify, polling, missing,
-stopped) goes to `on_health`. Both callbacks run on watcher threads.
+closed-after-write, moved, or deleted file that passes the ignore rules, and every folder
+deleted or moved away, goes to `on_candidate(path, closed)` (the caller hands it to a
+`SettleTracker`, which tells a finished file from a gone one; `closed` says a
+close-after-write caused it); a folder that appears is walked. A keeper thread stats the
+roots every `rearm_interval_s`: a folder deleted, renamed, replaced or unmounted is reported
+`missing`, and watched again and walked when it is back. Every change of how a folder is
+watched (inotify, polling, missing, stopped) goes to `on_health`. Both callbacks run on
+watcher threads.
 """
 
 from __future__ import annotations
@@ -121,9 +122,12 @@ class FolderWatcher:
             paths = [source, Path(os.fsdecode(event.dest_path))] if kind == "moved" else [source]
             candidates = [path for path in paths if self._rules.is_candidate(path, root)]
             self._report(candidates, closed=kind == "closed")
-        elif kind in ("created", "moved"):  # a folder appeared: walk it
-            path = Path(os.fsdecode(event.dest_path)) if kind == "moved" else source
-            self._report(self._rules.candidates_under(path, root))
+        else:  # a folder: one that went away took its files along, one that came is walked
+            if kind in ("deleted", "moved"):
+                self._report([source])
+            if kind in ("created", "moved"):
+                path = Path(os.fsdecode(event.dest_path)) if kind == "moved" else source
+                self._report(self._rules.candidates_under(path, root))
 
     def _report(self, paths: Iterable[Path], closed: bool = False) -> None:
         for path in paths:

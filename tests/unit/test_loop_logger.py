@@ -487,6 +487,21 @@ def test_duplicates_moves_and_deletions_keep_the_history(
     assert bounces.event_names() == ["glass pads.wav", "memory spike.wav", "night drive.wav"]
 
 
+def test_a_folder_moved_out_leaves_its_bounces_missing(
+    studio: Callable[..., Studio], tmp_path: Path
+) -> None:
+    bounces = studio()
+    (bounces.folder / "album" / "disc 2").mkdir(parents=True)
+    for name in ["intro.wav", "disc 2/outro.wav"]:
+        write_distinct_wav(bounces.folder / "album" / name)
+    write_distinct_wav(bounces.folder / "single.wav")
+    assert bounces.wait_logged(3) == ["intro.wav", "outro.wav", "single.wav"]
+    os.rename(bounces.folder / "album", tmp_path / "album")  # no event for the files inside
+    assert wait_until(lambda: bounces.records()["outro.wav"]["status"] == "missing")
+    statuses = {name: record["status"] for name, record in bounces.records().items()}
+    assert statuses == {"intro.wav": "missing", "outro.wav": "missing", "single.wav": "ok"}
+
+
 def test_a_reexport_is_logged_and_a_touch_or_a_return_is_not(
     studio: Callable[..., Studio], tmp_path: Path
 ) -> None:
