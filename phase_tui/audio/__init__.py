@@ -1,7 +1,7 @@
 """Reading audio files: headers, content hashes, levels and loudness. Pure domain, no Textual.
 
 One module per job; import the one you need (nothing is re-exported here, so hashing a
-file never loads numpy, and probing never loads scipy):
+file never loads numpy; nothing here loads scipy):
 
 - `probe`: `probe()`, `AudioHeader`, `UnreadableAudio` (header only, fast, never raises
   anything else; flags truncated and never-finalised WAV/AIFF)
@@ -9,5 +9,7 @@ file never loads numpy, and probing never loads scipy):
 - `levels`: `analyse_levels()` -> `Levels` (peak, RMS, LUFS) in one streaming pass
 - `loudness`: `LoudnessMeter`, streaming ITU-R BS.1770-4 integrated loudness
 - `stream`: `AudioStream`, the shared block-by-block decode loop (reused float32 buffer)
+- `readahead`: `ReadAhead`, a long file's blocks decoded on a helper thread
+- `biquads`: `BiquadCascade`, recursive filters run by matrix products (K-weighting)
 - `errors`, `opening`, `chunks`, `window`, `kweighting`: their helpers
 """

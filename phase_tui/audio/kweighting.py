@@ -22,7 +22,8 @@ HIGH_PASS_Q = 0.5003270373238773
 
 
 def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
-    """The two K-weighting biquads, shelf then high pass, as scipy `sos` rows (2, 6)."""
+    """The two K-weighting biquads, shelf then high pass, as `sos` rows (2, 6):
+    b0 b1 b2 a0 a1 a2, scipy's layout."""
     return np.array([_high_shelf(sample_rate_hz), _high_pass(sample_rate_hz)])
 
 

@@ -1,7 +1,7 @@
 """Peak, RMS and integrated loudness of an audio file, in one streaming decode pass.
 
 Memory stays bounded whatever the length: the file is read through `AudioStream` in
-blocks of one reused buffer, and each block only updates running sums.
+blocks of a few reused buffers, and each block only updates running sums.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from phase_tui.audio.loudness import LoudnessMeter
+from phase_tui.audio.readahead import decoded_blocks
 from phase_tui.audio.stream import DEFAULT_BLOCK_FRAMES, AudioStream
 
 
@@ -53,16 +54,19 @@ class LevelMeter:
 
 
 def analyse_levels(path: Path, block_frames: int = DEFAULT_BLOCK_FRAMES) -> Levels:
-    """Decode `path` once and measure its levels; raises `UnreadableAudio`."""
+    """Decode `path` once and measure its levels; raises `UnreadableAudio`.
+
+    A long file is decoded on a helper thread a few blocks ahead (see `readahead`).
+    """
     with AudioStream(path) as stream:
+        header = stream.header
         levels = LevelMeter()
-        loudness = LoudnessMeter(stream.header.sample_rate_hz, stream.header.channels)
-        frames_read = 0
-        for block in stream.blocks(block_frames):
-            levels.feed(block)
-            loudness.feed(block)
-            frames_read += len(block)
-    return Levels(levels.peak_dbfs(), levels.rms_dbfs(), loudness.integrated(), frames_read)
+        loudness = LoudnessMeter(header.sample_rate_hz, header.channels)
+        with decoded_blocks(stream, block_frames) as blocks:
+            for block in blocks:
+                levels.feed(block)
+                loudness.feed(block)
+    return Levels(levels.peak_dbfs(), levels.rms_dbfs(), loudness.integrated(), stream.frames_read)
 
 
 def _dbfs(amplitude: float) -> float | None:

@@ -1,17 +1,20 @@
 """Integrated loudness (ITU-R BS.1770-4, in LUFS), measured streaming: feed blocks, then ask.
 
-K-weighting runs as two biquads whose state carries across blocks, so any block size gives
-the same result as one big block. The weighted power of each 100 ms step is kept (a float
-per step, 36 KB an hour); the 400 ms gating blocks with 75 % overlap are four consecutive
-steps, gated at -70 LUFS absolute and then -10 LU relative when the loudness is asked for.
+K-weighting runs as two biquads whose state carries across blocks (`biquads`: matrix
+products, no scipy), so any block size gives the same result as one big block. The
+weighted power of each 100 ms step is kept (a float per step, 36 KB an hour); the 400 ms
+gating blocks with 75 % overlap are four consecutive steps, gated at -70 LUFS absolute and
+then -10 LU relative when the loudness is asked for.
 """
 
 from __future__ import annotations
 
+import functools
 from array import array
 
 import numpy as np
 
+from phase_tui.audio.biquads import BiquadCascade, BlockMatrices, block_matrices
 from phase_tui.audio.kweighting import k_weighting_sos
 
 STEPS_PER_S = 10  # 100 ms hop between gating blocks
@@ -43,34 +46,28 @@ class LoudnessMeter:
     """Streaming BS.1770-4 integrated loudness of one signal at one sample rate."""
 
     def __init__(self, sample_rate_hz: int, channels: int) -> None:
-        from scipy.signal import sosfilt  # 1.2 s to import: only once a file is analysed
-
-        self._sosfilt = sosfilt
         self.sample_rate_hz = sample_rate_hz
         self._weights = channel_weights(channels)
-        self._sos = k_weighting_sos(sample_rate_hz)
-        self._filter_state = np.zeros((len(self._sos), 2, channels))  # at rest: silence before
+        self._filter = BiquadCascade(k_weighting_matrices(sample_rate_hz), channels)
+        self._samples = np.empty((channels, 0))  # reused: float64, one row per channel
+        self._filtered = np.empty((channels, 0))
         self._frames_fed = 0
-        self._step_index = 0
-        self._step_energy = np.zeros(channels)
-        self._step_energies = array("d")  # channel-weighted sum of squares of each 100 ms step
+        self._step_energy = 0.0  # channel-weighted sum of squares of the step in progress
+        self._step_energies = array("d")  # the same, of each finished 100 ms step
 
     def feed(self, block: np.ndarray) -> None:
         """Add the next (frames, channels) block of samples (any float dtype; 1-D for mono)."""
-        block = block.reshape(len(block), -1)
-        filtered, self._filter_state = self._sosfilt(
-            self._sos, block, axis=0, zi=self._filter_state
-        )
-        start = 0
-        while start < len(filtered):
-            step_frames_left = self._step_end_frame(self._step_index) - self._frames_fed
-            stop = min(len(filtered), start + step_frames_left)
-            part = filtered[start:stop]
-            self._step_energy += np.einsum("ij,ij->j", part, part)
-            self._frames_fed += stop - start
-            start = stop
-            if self._frames_fed == self._step_end_frame(self._step_index):
-                self._close_step()
+        frames = len(block)
+        if frames == 0:
+            return
+        if frames > self._samples.shape[1]:
+            self._samples = np.empty((len(self._weights), frames))
+            self._filtered = np.empty_like(self._samples)
+        samples, filtered = self._samples[:, :frames], self._filtered[:, :frames]
+        np.copyto(samples, block.reshape(frames, -1).T)
+        self._filter.filter(samples, out=filtered)
+        np.square(filtered, out=filtered)
+        self._add_energy(self._weights @ filtered)
 
     def integrated(self) -> float | None:
         """Gated loudness in LUFS; None below 400 ms of audio or when every block is gated."""
@@ -86,17 +83,37 @@ class LoudnessMeter:
         kept = block_powers[loud_enough & (block_powers > relative_gate)]
         return _lufs(kept.mean()) if len(kept) else None
 
-    def _step_end_frame(self, step_index: int) -> int:
-        """Frame at which 100 ms step `step_index` ends (exact for rates not divisible by 10)."""
-        return (step_index + 1) * self.sample_rate_hz // STEPS_PER_S
+    def _add_energy(self, energy: np.ndarray) -> None:
+        """Add the weighted energy of each next frame, closing the 100 ms steps it completes."""
+        first_frame = self._frames_fed
+        self._frames_fed += len(energy)
+        finished = np.arange(len(self._step_energies), self._steps_ended_by(self._frames_fed))
+        ends = self._step_end_frames(finished) - first_frame  # in (0, len(energy)]
+        starts = np.concatenate(([0], ends[ends < len(energy)]))
+        sums = np.add.reduceat(energy, starts)
+        if len(ends) == 0:
+            self._step_energy += float(sums[0])
+            return
+        self._step_energies.append(self._step_energy + float(sums[0]))
+        self._step_energies.extend(sums[1 : len(ends)].tolist())
+        self._step_energy = float(sums[-1]) if ends[-1] < len(energy) else 0.0
+
+    def _step_end_frames(self, steps: np.ndarray) -> np.ndarray:
+        """Frame at which each 100 ms step ends (exact for rates not divisible by 10)."""
+        return (steps + 1) * self.sample_rate_hz // STEPS_PER_S
+
+    def _steps_ended_by(self, frames: int) -> int:
+        """How many steps end within the first `frames` frames."""
+        return ((frames + 1) * STEPS_PER_S - 1) // self.sample_rate_hz
 
     def _block_frames(self) -> float:
         return self.sample_rate_hz * STEPS_PER_BLOCK / STEPS_PER_S
 
-    def _close_step(self) -> None:
-        self._step_energies.append(float(self._weights @ self._step_energy))
-        self._step_energy[:] = 0.0
-        self._step_index += 1
+
+@functools.lru_cache(maxsize=8)
+def k_weighting_matrices(sample_rate_hz: int) -> BlockMatrices:
+    """The K-weighting filter at one rate, ready to run (built once per rate, ~1 ms)."""
+    return block_matrices(k_weighting_sos(sample_rate_hz))
 
 
 def _lufs(power: float) -> float:

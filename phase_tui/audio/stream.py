@@ -25,6 +25,19 @@ from phase_tui.audio.window import ByteWindow
 DEFAULT_BLOCK_FRAMES = 65536
 
 
+class SequentialSoundFile(sf.SoundFile):
+    """A `SoundFile` read front to back only: it says it cannot seek.
+
+    soundfile asks libsndfile for the position before every read and seeks back to it
+    after. For MP3 that seek lands elsewhere (reading 10 s of a sine in 8,192-frame blocks
+    gave -11.8 dB RMS instead of -9.0; in 1,024-frame blocks, -28 dB), and for FLAC it
+    costs ~7 % of the decoding time. Not seekable, soundfile reads on where libsndfile is.
+    """
+
+    def seekable(self) -> bool:
+        return False
+
+
 class AudioStream:
     """An open audio file, read once through `blocks()`; close it, or use it in `with`.
 
@@ -34,6 +47,7 @@ class AudioStream:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.frames_read = 0
         self._window: ByteWindow | None = None
         self._fd, self._opened = open_regular_file(path)
         try:
@@ -49,22 +63,26 @@ class AudioStream:
 
         Consume each block before asking for the next; copy it to keep it.
         """
-        buffer = np.empty((block_frames, self.header.channels), dtype=np.float32)
-        frames_read = 0
-        while True:
-            try:
-                block = self._sound.read(block_frames, dtype="float32", out=buffer)
-            except sf.LibsndfileError as error:
-                at_s = frames_read / self.header.sample_rate_hz
-                reason = (
-                    f"audio damaged or cut short after {at_s:.1f} s ({libsndfile_message(error)})"
-                )
-                raise UnreadableAudio(self.path, reason) from error
-            self._check_still_readable()
-            if len(block) == 0:
-                return
-            frames_read += len(block)
-            yield block
+        buffer = self.new_buffer(block_frames)
+        while frames := self.read_into(buffer):
+            yield buffer[:frames]
+
+    def new_buffer(self, block_frames: int) -> np.ndarray:
+        """An empty (block_frames, channels) float32 buffer for `read_into`."""
+        return np.empty((block_frames, self.header.channels), dtype=np.float32)
+
+    def read_into(self, buffer: np.ndarray) -> int:
+        """Decode the next frames into `buffer` (float32, (frames, channels)); how many were
+        read, 0 at the end. Raises `UnreadableAudio` when the file is damaged or changes."""
+        try:
+            got = len(self._sound.read(len(buffer), dtype="float32", out=buffer))
+        except sf.LibsndfileError as error:
+            at_s = self.frames_read / self.header.sample_rate_hz
+            reason = f"audio damaged or cut short after {at_s:.1f} s ({libsndfile_message(error)})"
+            raise UnreadableAudio(self.path, reason) from error
+        self._check_still_readable()
+        self.frames_read += got
+        return got
 
     def close(self) -> None:
         """Release libsndfile's handle and the file descriptor."""
@@ -85,12 +103,12 @@ class AudioStream:
     def _open_sound(self, chunk: DataChunk | None) -> sf.SoundFile:
         try:
             os.lseek(self._fd, 0, os.SEEK_SET)  # probing moved it; libsndfile starts there
-            sound = sf.SoundFile(self._fd, closefd=False)
+            sound = SequentialSoundFile(self._fd, closefd=False)
             if chunk is None or sound.frames >= self.header.frames:
                 return sound
             sound.close()  # libsndfile hides audio the header does not declare: read it raw
             self._window = ByteWindow(self._fd, chunk.offset_bytes, self._opened.st_size)
-            return sf.SoundFile(
+            return SequentialSoundFile(
                 self._window,
                 format="RAW",
                 subtype=self.header.subtype,

@@ -180,3 +180,21 @@ def test_twenty_minutes_of_stereo_in_bounded_memory(tmp_path: Path) -> None:
     frames_read, growth_mib = map(int, done.stdout.split())
     assert frames_read == minutes * 60 * rate_hz
     assert growth_mib < 64  # the whole file decoded at once would be 423 MiB of float32
+
+
+def test_analysis_does_not_load_scipy(tmp_path: Path) -> None:
+    """scipy.signal takes 0.7 to 1.2 s to import: the first bounce analysed would wait."""
+    path = write(tmp_path / "tone.wav", tone(1.0), subtype="PCM_16")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom phase_tui.audio.levels import analyse_levels\n"
+        f"print(analyse_levels(Path({str(path)!r})).lufs is not None, 'scipy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.split() == ["True", "False"]

@@ -1,14 +1,16 @@
-"""`LoudnessMeter`: BS.1770-4 coefficients, calibration, gating, streaming, channel weights."""
+"""`LoudnessMeter`: BS.1770-4 coefficients, calibration, gating, streaming, channel weights;
+the block filter against scipy's `sosfilt`."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyloudnorm
 import pytest
-from scipy.signal import sosfreqz
+from scipy.signal import sosfilt, sosfreqz
 
+from phase_tui.audio.biquads import BiquadCascade, block_matrices
 from phase_tui.audio.kweighting import k_weighting_sos
-from phase_tui.audio.loudness import LoudnessMeter, channel_weights
+from phase_tui.audio.loudness import LoudnessMeter, channel_weights, k_weighting_matrices
 from tests.unit.test_audio_files import tone
 
 STANDARD_48K_SOS = [  # ITU-R BS.1770-4, tables 1 and 2: b0 b1 b2 a0 a1 a2
@@ -100,3 +102,31 @@ def test_five_channels_match_pyloudnorm() -> None:
     data = 0.1 * rng.standard_normal((3 * 48000, 5)) * np.array([1.0, 0.8, 0.5, 0.3, 0.2])
     expected = pyloudnorm.Meter(48000).integrated_loudness(data)
     assert measure(data, 48000) == pytest.approx(expected, abs=0.1)
+
+
+@pytest.mark.parametrize("rate_hz", [11025, 44100, 48000, 96000])
+@pytest.mark.parametrize("channels", [1, 2, 6])
+def test_block_filter_equals_sosfilt_whatever_the_block_sizes(rate_hz: int, channels: int) -> None:
+    rng = np.random.default_rng(rate_hz + channels)
+    samples = 0.5 * rng.standard_normal((channels, 70_001))
+    expected = sosfilt(k_weighting_sos(rate_hz), samples, axis=1)
+    for sizes in ([70_001], [1, 31, 32, 33, 4097], [65_536, 3]):
+        cascade = BiquadCascade(k_weighting_matrices(rate_hz), channels)
+        got, start, turn = [], 0, 0
+        while start < samples.shape[1]:
+            stop = start + sizes[turn % len(sizes)]
+            got.append(cascade.filter(samples[:, start:stop]))
+            start, turn = stop, turn + 1
+        assert np.max(np.abs(np.hstack(got) - expected)) < 1e-10
+
+
+def test_block_filter_continues_from_a_given_state_like_sosfilt() -> None:
+    sos = k_weighting_sos(48000)
+    matrices = block_matrices(sos, row_frames=8, group_rows=4)  # deep levels on a short signal
+    samples = np.random.default_rng(2).standard_normal((2, 10_000))
+    cascade = BiquadCascade(matrices, 2)
+    first = cascade.filter(samples[:, :5_000])
+    expected, state = sosfilt(sos, samples[:, :5_000], axis=1, zi=np.zeros((2, 2, 2)))
+    assert np.max(np.abs(first - expected)) < 1e-10
+    second = cascade.filter(samples[:, 5_000:])
+    assert np.max(np.abs(second - sosfilt(sos, samples[:, 5_000:], axis=1, zi=state)[0])) < 1e-10

@@ -1,4 +1,5 @@
-"""`AudioStream`: one reused buffer, raw reading past unfinalised headers, files that vanish."""
+"""`AudioStream`: one reused buffer, raw reading past unfinalised headers, files that vanish,
+the same samples whatever the block size."""
 
 from __future__ import annotations
 
@@ -68,3 +69,19 @@ def test_a_file_rewritten_while_being_read(tmp_path: Path) -> None:
             more.write(bytes(1000))
         with pytest.raises(UnreadableAudio, match="file changed while reading"):
             next(blocks)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "fmt", "subtype"),
+    [("mp3", "MP3", "MPEG_LAYER_III"), ("flac", "FLAC", "PCM_16"), ("ogg", "OGG", "VORBIS")],
+)
+def test_any_block_size_decodes_the_samples_of_one_whole_read(
+    tmp_path: Path, suffix: str, fmt: str, subtype: str
+) -> None:
+    """soundfile's own block reading seeks after every read, which for MP3 lands elsewhere."""
+    path = write(
+        tmp_path / f"sine.{suffix}", tone(3.0, 44100, 2), 44100, format=fmt, subtype=subtype
+    )
+    whole, _ = sf.read(path, dtype="float32", always_2d=True)
+    for block_frames in (1000, 8192):
+        assert np.array_equal(read_all(path, block_frames), whole)
