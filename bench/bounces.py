@@ -1,0 +1,249 @@
+"""The bounce logger: live detection latency, catch-up scan and analysis speed, memory.
+
+Each part runs in child processes (`bench.bounce_child`) on a studio of its own, made with
+`phase-os init` under the bench context's root and removed afterwards; this process only
+writes the audio files, as a DAW would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from bench.bounce_files import export_progressively, long_wav, short_mix
+from bench.common import REPO_ROOT, BenchContext, Row, median, percentile, ratio, run_quiet
+
+NAME = "bounces"
+LATENCY_MARGIN_MS = 250.0
+REGISTER_TARGET = 0.5
+ANALYSIS_TARGET = 0.7
+RESCAN_TARGET = 10.0
+BOUNCE_S, BOUNCE_CHUNKS, CHUNK_PAUSE_S = 3.0, 6, 0.03
+MISSED_WAIT_S = 10.0  # a bounce not logged within settle time + this counts as this long
+LONG_MINUTES = 10.0
+CHILD_TIMEOUT_S = 3600.0
+NOTE = (
+    "Each part runs in child processes on a studio of its own made with `phase-os init` "
+    "(default config: export folder `bounces`, settle time 1 s), while the bench process "
+    "writes the files. Latency: a started `BounceLogger` (watcher, settle tracker, analysis "
+    "queue) in a child; the bench writes 50 bounces (10 with --quick), one after the other, "
+    "each a 3 s stereo 24-bit 48 kHz WAV written as a DAW exports (header, then 6 flushed "
+    "pieces 30 ms apart, then close); latency runs from just after the close to the "
+    "`BounceLogged` event (emitted once the record and the journal event are stored), both "
+    "read on the system-wide monotonic clock; reported beside the configured settle time; "
+    "a bounce not logged within settle + 10 s counts as that and fails the row. Scan: 5,000 "
+    "files (1,000 with --quick), 1-5 s of a music-like signal each (a slice at its own offset "
+    "and gain, so no two are identical), alternating WAV/FLAC, 16/24-bit, 44.1/48 kHz, "
+    "mono/stereo, 100 per sub-folder, written just before (page cache warm). One child "
+    "times, in this order: `soundfile.info` of every file (the reference of registration), "
+    "`compiler.catch_up` on the fresh Store, a second `catch_up` with nothing changed, the "
+    "`AnalysisQueue` (hash, peak, RMS, LUFS, stored in batches) from start to idle, then "
+    "decoding every file alone to float32 in 65,536-frame blocks (the reference of the "
+    "analysis); throughput in MB/s of file bytes. Memory: another child catches up and "
+    "analyses 3 files (1 with --quick) of 10 min of 24-bit stereo 48 kHz WAV; its peak RSS "
+    "(ru_maxrss) is taken right after, then it decodes the files alone for the "
+    "informational long-file throughput row."
+)
+
+
+def run(ctx: BenchContext) -> list[Row]:
+    return [*latency_rows(ctx), *scan_rows(ctx), *memory_rows(ctx)]
+
+
+@contextlib.contextmanager
+def fresh_studio(ctx: BenchContext, name: str) -> Iterator[Path]:
+    """A studio made by `phase-os init` under the bench root, removed afterwards."""
+    path = ctx.root / name
+    run_quiet([*ctx.phase_os_cmd(), "init", str(path)], ctx.env)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def child_argv(job: str, studio: Path) -> list[str]:
+    return [sys.executable, "-m", "bench.bounce_child", job, str(studio)]
+
+
+def run_child(ctx: BenchContext, job: str, studio: Path) -> dict[str, Any]:
+    """Run one child job to its end; its JSON result."""
+    done = subprocess.run(
+        child_argv(job, studio),
+        cwd=REPO_ROOT,
+        env=ctx.env,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bounce_child {job} exited {done.returncode}: {done.stderr[-500:]}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+# ---------------------------------------------------------------------- live latency
+def read_lines(stream: IO[str], lines: queue.Queue[dict[str, Any] | None]) -> None:
+    """Parse the child's JSON lines onto a queue; None when it closes its output."""
+    for line in stream:
+        with contextlib.suppress(ValueError):
+            lines.put(json.loads(line))
+    lines.put(None)
+
+
+def wait_logged(lines: queue.Queue[dict[str, Any] | None], name: str, wait_s: float) -> float:
+    """The monotonic time at which the child logged `name`; raises TimeoutError."""
+    while True:
+        try:
+            line = lines.get(timeout=wait_s)
+        except queue.Empty:
+            raise TimeoutError(name) from None
+        if line is None:
+            raise RuntimeError("the logger child exited")
+        if line.get("name") == name:
+            return float(line["at"])
+
+
+def live_latencies_ms(ctx: BenchContext, studio: Path) -> tuple[list[float], float, int]:
+    """(close -> logged latencies, settle time in ms, bounces missed) of a live logger."""
+    lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    with (studio / "logger.err").open("w") as errors:
+        proc = subprocess.Popen(
+            child_argv("live", studio),
+            cwd=REPO_ROOT,
+            env=ctx.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    assert proc.stdin is not None and proc.stdout is not None
+    threading.Thread(target=read_lines, args=(proc.stdout, lines), daemon=True).start()
+    try:
+        ready = lines.get(timeout=60)
+        if ready is None:
+            raise RuntimeError("the logger child exited before it was ready")
+        settle_ms = float(ready["settle_s"]) * 1000
+        latencies, missed = [], 0
+        for index in range(ctx.reps(50, 10)):
+            path = studio / "bounces" / f"live take {index:03d}.wav"
+            closed_at = export_progressively(
+                path, BOUNCE_S, BOUNCE_CHUNKS, CHUNK_PAUSE_S, seed=index
+            )
+            wait_s = settle_ms / 1000 + MISSED_WAIT_S
+            try:
+                latencies.append((wait_logged(lines, path.name, wait_s) - closed_at) * 1000)
+            except TimeoutError:
+                latencies.append(wait_s * 1000)
+                missed += 1
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    return latencies, settle_ms, missed
+
+
+def latency_rows(ctx: BenchContext) -> list[Row]:
+    with fresh_studio(ctx, "bounce-live") as studio:
+        latencies, settle_ms, missed = live_latencies_ms(ctx, studio)
+    p95, middle = percentile(latencies, 95), median(latencies)
+    name = "bounce closed -> logged and stored"
+    if missed:
+        name += f" [{missed} of {len(latencies)} not logged]"
+    return [
+        Row(
+            f"{name}, p95",
+            p95,
+            "ms",
+            settle_ms,
+            ratio(p95, settle_ms),
+            f"<= settle + {LATENCY_MARGIN_MS:.0f} ms",
+            p95 <= settle_ms + LATENCY_MARGIN_MS and not missed,
+        ),
+        Row(f"{name}, median", middle, "ms", settle_ms, ratio(middle, settle_ms)),
+    ]
+
+
+# ---------------------------------------------------------------------- catch-up scan
+def scan_rows(ctx: BenchContext) -> list[Row]:
+    count = ctx.reps(5000, 1000)
+    with fresh_studio(ctx, "bounce-scan") as studio:
+        short_mix(studio / "bounces", count)
+        out = run_child(ctx, "scan", studio)
+    files = out["files"]
+    register_rate, info_rate = files / out["register_s"], files / out["info_s"]
+    rescan_rate = files / out["rescan_s"]
+    decode_rate = out["bytes"] / 1e6 / out["decode_s"]
+    analysis_rate = out["bytes"] / 1e6 / out["analysis_s"] if out["analysis_s"] else 0.0
+    registered_all, analysed_all = out["registered"] == files, out["analysed"] == files
+    factors = (
+        ratio(register_rate, info_rate),
+        ratio(analysis_rate, decode_rate),
+        ratio(rescan_rate, register_rate),
+    )
+    what = f"{files:,} WAV/FLAC of 1-5 s"
+    return [
+        Row(
+            f"catch-up registration, {what}" + ("" if registered_all else " [not all registered]"),
+            register_rate,
+            "files/s",
+            info_rate,
+            factors[0],
+            f">= {REGISTER_TARGET}x sf.info",
+            factors[0] >= REGISTER_TARGET and registered_all,
+        ),
+        Row(
+            f"analysis (hash, peak, RMS, LUFS), {what}"
+            + ("" if analysed_all else f" [{out['analysed']} analysed]"),
+            analysis_rate,
+            "MB/s",
+            decode_rate,
+            factors[1],
+            f">= {ANALYSIS_TARGET}x decode",
+            factors[1] >= ANALYSIS_TARGET and analysed_all,
+        ),
+        Row(
+            f"re-scan of the {files:,} unchanged files",
+            rescan_rate,
+            "files/s",
+            register_rate,
+            factors[2],
+            f">= {RESCAN_TARGET:g}x registration",
+            factors[2] >= RESCAN_TARGET,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------- memory
+def memory_rows(ctx: BenchContext) -> list[Row]:
+    count = ctx.reps(3, 1)
+    with fresh_studio(ctx, "bounce-long") as studio:
+        for index in range(count):
+            long_wav(studio / "bounces" / f"long mix {index}.wav", LONG_MINUTES, seed=index)
+        out = run_child(ctx, "memory", studio)
+    what = f"{count} x {LONG_MINUTES:.0f} min 24-bit stereo 48 kHz WAV"
+    peak_mib, files_mib = out["peak_kib"] / 1024, out["bytes"] / 2**20
+    analysis_rate = out["bytes"] / 1e6 / out["analysis_s"] if out["analysis_s"] else 0.0
+    decode_rate = out["bytes"] / 1e6 / out["decode_s"]
+    return [
+        Row(
+            f"peak RSS, catch-up + analysis of {what} (reference: their size)",
+            peak_mib,
+            "MiB",
+            files_mib,
+            ratio(peak_mib, files_mib),
+        ),
+        Row(
+            f"analysis of {what}",
+            analysis_rate,
+            "MB/s",
+            decode_rate,
+            ratio(analysis_rate, decode_rate),
+        ),
+    ]
