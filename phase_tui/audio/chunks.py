@@ -3,7 +3,8 @@
 libsndfile trusts the declared size of the data chunk: a file cut short silently loses
 frames, and a header never patched after export (size 0) hides all of its audio. Reading a
 few hundred bytes of chunk headers (`os.pread`, no full read) gives the declared size and
-where the data starts, so `probe` can compare them with the bytes really present.
+where the data starts, so `probe` can compare them with the bytes really present, and a
+WAV's format chunk, from which `headers` reads the rest of the header.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ MAX_CHUNKS = 256  # a sane file has a handful; stop walking a crafted one
 PLACEHOLDER_32 = 0xFFFFFFFF  # "size unknown": streaming writers and RF64
 
 
+WAV_FORMAT_BYTES = 40  # the longest `fmt ` body read: WAVE_FORMAT_EXTENSIBLE
+
+
 @dataclass(frozen=True)
 class DataChunk:
     """Where the sample data starts and how many bytes the header says it holds."""
@@ -24,11 +28,17 @@ class DataChunk:
     offset_bytes: int
     declared_bytes: int | None  # None: the header holds a placeholder instead of a size
     little_endian: bool
+    wav_format: bytes | None = None  # a WAV's `fmt ` chunk body, if it comes before the data
 
 
-def find_data_chunk(fd: int) -> DataChunk | None:
-    """The data chunk of the WAV or AIFF file open on `fd`, or None for other formats."""
-    head = os.pread(fd, HEAD_BYTES, 0)
+def read_head(fd: int) -> bytes:
+    """The first bytes of the file open on `fd`, enough for almost every header."""
+    return os.pread(fd, HEAD_BYTES, 0)
+
+
+def find_data_chunk(fd: int, head: bytes) -> DataChunk | None:
+    """The data chunk of the WAV or AIFF file open on `fd` whose `read_head` is `head`, or
+    None for other formats."""
     if len(head) < 12:
         return None
     kind, form = head[:4], head[8:12]
@@ -65,14 +75,17 @@ def _read(fd: int, head: bytes, offset: int, size: int) -> bytes:
 def _wav_data(fd: int, head: bytes, little_endian: bool) -> DataChunk | None:
     order = "<" if little_endian else ">"
     ds64_data_bytes: int | None = None
+    wav_format: bytes | None = None
     for chunk_id, body, size in _chunks(fd, head, order):
         if chunk_id == b"ds64" and size >= 16:
             ds64_data_bytes = struct.unpack("<Q", _read(fd, head, body + 8, 8))[0]
+        if chunk_id == b"fmt ":
+            wav_format = _read(fd, head, body, min(size, WAV_FORMAT_BYTES))
         if chunk_id == b"data":
             declared: int | None = size
             if size == PLACEHOLDER_32:
                 declared = ds64_data_bytes  # RF64 keeps the real size in ds64
-            return DataChunk(body, declared, little_endian)
+            return DataChunk(body, declared, little_endian, wav_format)
     return None
 
 

@@ -1,9 +1,11 @@
 """Read an audio file's header: format, rate, channels, the frames really present, problems.
 
-Fast (a catch-up scan probes thousands of files) and total: every failure, from a missing
-file to random bytes named .mp3, raises `UnreadableAudio` with a reason; no libsndfile or
-OS error escapes. For WAV and AIFF the declared data size is checked against the bytes in
-the file (see `chunks`), so a truncated or never-finalised export reports its real length.
+Fast (a catch-up scan probes thousands of files: plain WAV and FLAC headers are read
+directly, see `headers`; other files are opened with libsndfile) and total: every
+failure, from a missing file to random bytes named .mp3, raises `UnreadableAudio` with a
+reason; no libsndfile or OS error escapes. For WAV and AIFF the declared data size is
+checked against the bytes in the file (see `chunks`), so a truncated or never-finalised
+export reports its real length.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from pathlib import Path
 
 import soundfile as sf
 
-from phase_tui.audio.chunks import DataChunk, find_data_chunk
+from phase_tui.audio.chunks import DataChunk, find_data_chunk, read_head
 from phase_tui.audio.errors import EMPTY, UnreadableAudio, reason_for_os_error
+from phase_tui.audio.headers import HeaderFields, quick_fields
 from phase_tui.audio.opening import open_regular_file
 
 __all__ = ["AudioHeader", "UnreadableAudio", "probe"]
@@ -64,22 +67,34 @@ def inspect_open_file(path: Path, fd: int, file_bytes: int) -> Inspection:
     if file_bytes == 0:
         raise UnreadableAudio(path, EMPTY)
     try:
-        os.lseek(fd, 0, os.SEEK_SET)  # libsndfile reads from the descriptor's position
-        with sf.SoundFile(fd, closefd=False) as sound:
-            fields = (sound.format, sound.subtype, sound.samplerate, sound.channels)
-            frames = sound.frames
-        chunk = find_data_chunk(fd) if fields[0] in CHUNKED_FORMATS else None
+        head = read_head(fd)
+        chunk = find_data_chunk(fd, head)
+        fields = quick_fields(head, chunk, file_bytes) or _libsndfile_fields(fd)
     except sf.LibsndfileError as error:
         raise UnreadableAudio(path, _reason_for_libsndfile(path, error)) from error
     except OSError as error:
         raise UnreadableAudio(path, reason_for_os_error(error)) from error
-    audio_format, subtype, rate_hz, channels = fields
-    frames, problem = _check_data(chunk, file_bytes, frames, rate_hz, channels, subtype)
+    if fields.format not in CHUNKED_FORMATS:
+        chunk = None
+    rate_hz, channels = fields.sample_rate_hz, fields.channels
+    frames, problem = _check_data(
+        chunk, file_bytes, fields.frames, rate_hz, channels, fields.subtype
+    )
     if frames == 0:
         problem = problem or NO_AUDIO
-    duration_s = frames / rate_hz
-    header = AudioHeader(audio_format, subtype, rate_hz, channels, frames, duration_s, problem)
+    header = AudioHeader(
+        fields.format, fields.subtype, rate_hz, channels, frames, frames / rate_hz, problem
+    )
     return Inspection(header, chunk)
+
+
+def _libsndfile_fields(fd: int) -> HeaderFields:
+    """The header as libsndfile reads it (every format it knows)."""
+    os.lseek(fd, 0, os.SEEK_SET)  # libsndfile reads from the descriptor's position
+    with sf.SoundFile(fd, closefd=False) as sound:
+        return HeaderFields(
+            sound.format, sound.subtype, sound.samplerate, sound.channels, sound.frames
+        )
 
 
 def _check_data(
