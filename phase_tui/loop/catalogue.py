@@ -20,6 +20,7 @@ in an export folder outside the studio is stored by its absolute path.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import threading
@@ -33,6 +34,8 @@ from phase_tui.audio.errors import UnreadableAudio
 from phase_tui.audio.hashing import content_hash
 from phase_tui.loop.tracks import split_version
 from phase_tui.store import Record, Store
+
+log = logging.getLogger(__name__)
 
 BOUNCES = "bounces"
 OK, UNREADABLE, MISSING, DUPLICATE = "ok", "unreadable", "missing", "duplicate"
@@ -239,6 +242,9 @@ class BounceCatalogue:
             if not self._holds(record):
                 return None
             return {"status": UNREADABLE, "reason": error.reason, "analysed": True}
+        except Exception as error:  # a library's surprise: this file only, the batch goes on
+            log.exception("measuring %s failed", record["path"])
+            return {"status": UNREADABLE, "reason": _failure(error), "analysed": True}
         return {
             "peak_dbfs": levels.peak_dbfs,
             "rms_dbfs": levels.rms_dbfs,
@@ -397,6 +403,11 @@ def _moved_fields(current: Record, original: Record, fields: Mapping[str, Any]) 
     }
 
 
+def _failure(error: Exception) -> str:
+    """The reason recorded when reading a file failed unexpectedly (the log has the rest)."""
+    return f"reading failed unexpectedly ({type(error).__name__}: {error}); see the log"
+
+
 def _prefix(location: str) -> str:
     """The prefix of every stored path under a folder stored as `location`."""
     return "" if location == "." else location.rstrip("/") + "/"
@@ -421,6 +432,9 @@ def _header_fields(path: Path, st: os.stat_result) -> dict[str, Any]:
         header = probe(path)
     except UnreadableAudio as error:
         return {**fields, "status": UNREADABLE, "reason": error.reason}
+    except Exception as error:  # a library's surprise: this file only, the batch goes on
+        log.exception("reading the header of %s failed", path)
+        return {**fields, "status": UNREADABLE, "reason": _failure(error)}
     status = EMPTY if header.frames == 0 else INCOMPLETE if header.problem else OK
     return {
         **fields,

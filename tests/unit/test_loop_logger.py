@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from phase_tui.audio import probe as probe_module
 from phase_tui.config import default_config
 from phase_tui.config.settings import WatchSettings
 from phase_tui.events import BounceLogged, Event, Notice, WatchHealthChanged
@@ -420,6 +421,30 @@ def test_failures_while_handling_events_do_not_stop_the_logging(
     assert bounces.wait_logged(3) == ["first.wav", "refused.wav", "second.wav"]
     assert bounces.event_names() == ["first.wav", "refused.wav", "second.wav"]
     assert [mode for mode, _ in bounces.health] == ["inotify"]
+
+
+def test_a_file_that_trips_a_library_bug_fails_alone(
+    studio: Callable[..., Studio], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real_probe = probe_module.probe
+
+    def probe(path: Path) -> Any:
+        if path.name == "cursed.wav":
+            raise TypeError("a bug in the audio layer (on purpose)")
+        return real_probe(path)
+
+    monkeypatch.setattr(probe_module, "probe", probe)
+    bounces = studio()
+    for name in ["cursed.wav", "fine 1.wav", "fine 2.wav"]:  # one settle batch
+        write_distinct_wav(bounces.folder / name)
+    assert bounces.wait_logged(2) == ["fine 1.wav", "fine 2.wav"]
+    cursed = bounces.records()["cursed.wav"]
+    assert cursed["status"] == "unreadable"
+    assert cursed["reason"] == (
+        "reading failed unexpectedly (TypeError: a bug in the audio layer (on purpose)); "
+        "see the log"
+    )
+    assert "reading the header of" in caplog.text and "Traceback" in caplog.text
 
 
 def test_the_reconcile_scan_finds_files_whose_events_were_lost(
