@@ -7,11 +7,10 @@ is (a new bounce, a re-export, a duplicate of another file, a moved or renamed f
 that vanished). One lock guards the in-memory index, so the watcher, the scan and the
 analysis threads may all use one catalogue.
 
-Only a whole audio file is a bounce: a file that cannot be read is `unreadable`, one with no
-audio `empty`, one whose data chunk is cut short or was never finalised `incomplete`, each
-with its `reason`; none is journalled until it changes into a whole file. Links are not
-followed (one record per real file). A file that vanished is `missing`, never forgotten,
-unless it was never a bounce (vanished before it could be read).
+Only a whole audio file is a bounce (see `bounce_fields` for the statuses); none other is
+hashed or journalled until it changes into a whole file. Links are not followed (one record
+per real file). A file that vanished is `missing`, never forgotten, unless it was never a
+bounce (vanished before it could be read).
 
 A file inside the studio is stored by its studio-relative path (`bounces/x.wav`), so the
 same studio synced to another machine, mounted elsewhere, finds the same records; a file
@@ -21,7 +20,6 @@ in an export folder outside the studio is stored by its absolute path.
 from __future__ import annotations
 
 import logging
-import os
 import stat
 import threading
 import time
@@ -32,18 +30,36 @@ from typing import Any
 
 from phase_tui.audio.errors import UnreadableAudio
 from phase_tui.audio.hashing import content_hash
-from phase_tui.loop.tracks import split_version
+from phase_tui.loop.bounce_fields import (
+    DUPLICATE,
+    MISSING,
+    NOT_AUDIO,
+    OK,
+    UNREADABLE,
+    content_changed,
+    failure_reason,
+    file_status,
+    folder_prefix,
+    header_fields,
+    moved_fields,
+    unchanged,
+)
 from phase_tui.store import Record, Store
+
+__all__ = [
+    "BOUNCES",
+    "DUPLICATE",
+    "MISSING",
+    "OK",
+    "UNREADABLE",
+    "BounceCatalogue",
+    "Identified",
+    "ScanReport",
+]
 
 log = logging.getLogger(__name__)
 
 BOUNCES = "bounces"
-OK, UNREADABLE, MISSING, DUPLICATE = "ok", "unreadable", "missing", "duplicate"
-EMPTY, INCOMPLETE = "empty", "incomplete"
-NOT_AUDIO = frozenset({UNREADABLE, EMPTY, INCOMPLETE})
-"""Statuses of files that are not (yet) a whole bounce: never hashed, never journalled."""
-
-MOVED_FIELDS = ("path", "name", "track", "version", "size", "mtime_ns", "mtime")
 
 
 @dataclass(frozen=True)
@@ -158,7 +174,7 @@ class BounceCatalogue:
             for path in paths:
                 key = self.location(path)
                 known = self._by_path.get(key)
-                st = _lstat(path)
+                st = file_status(path)
                 if st is None:
                     if known is not None and known.get("status") != MISSING:
                         updates[known["id"]] = {"status": MISSING, "missing_since": now}
@@ -167,16 +183,16 @@ class BounceCatalogue:
                 if inode in seen_inodes or not stat.S_ISREG(st.st_mode):
                     continue  # a second name, a link, a folder, a pipe
                 seen_inodes.add(inode)
-                if _unchanged(known, st):
+                if unchanged(known, st):
                     continue
                 if on_fresh is not None and now - st.st_mtime < fresh_s:
                     on_fresh(path)
                     continue
-                fields = {**_header_fields(path, st), "path": key}
+                fields = {**header_fields(path, st), "path": key}
                 if known is None:
                     inserts.append({**fields, **self._context(), "hash": None})
                 else:
-                    updates[known["id"]] = {**fields, **_content_changed(known)}
+                    updates[known["id"]] = {**fields, **content_changed(known)}
             return self._write_registered(inserts, updates)
 
     def _write_registered(
@@ -195,13 +211,14 @@ class BounceCatalogue:
             gone = {}
             for path in paths:
                 known = self._by_path.get(self.location(path))
-                if known is not None and known.get("status") != MISSING and _lstat(path) is None:
+                present = known is None or known.get("status") == MISSING
+                if not present and file_status(path) is None:
                     gone[known["id"]] = {"status": MISSING, "missing_since": now}
             return self._update(gone)
 
     def mark_vanished(self, folders: Iterable[Path], present: Iterable[Path]) -> list[Record]:
         """Mark records under `folders` whose file is not among `present` as missing."""
-        roots = [_prefix(self.location(folder)) for folder in folders]
+        roots = [folder_prefix(self.location(folder)) for folder in folders]
         present = {self.location(path) for path in present}
         with self._lock:
             gone = {
@@ -244,7 +261,7 @@ class BounceCatalogue:
             return {"status": UNREADABLE, "reason": error.reason, "analysed": True}
         except Exception as error:  # a library's surprise: this file only, the batch goes on
             log.exception("measuring %s failed", record["path"])
-            return {"status": UNREADABLE, "reason": _failure(error), "analysed": True}
+            return {"status": UNREADABLE, "reason": failure_reason(error), "analysed": True}
         return {
             "peak_dbfs": levels.peak_dbfs,
             "rms_dbfs": levels.rms_dbfs,
@@ -254,8 +271,8 @@ class BounceCatalogue:
 
     def _holds(self, record: Mapping[str, Any]) -> bool:
         """True when the record's file is still there as it was registered."""
-        st = _lstat(self.resolve(record))
-        return _unchanged(record, st) if st is not None else False
+        st = file_status(self.resolve(record))
+        return unchanged(record, st) if st is not None else False
 
     # ------------------------------------------------------------------ identifying
     def classify(
@@ -287,7 +304,7 @@ class BounceCatalogue:
                 kind, other = self._identify(record, digest, fields, by_hash, taken)
                 if kind == "moved" and other is not None:
                     moves.append((record, other))
-                    changes[other["id"]] = _moved_fields(record, other, fields)
+                    changes[other["id"]] = moved_fields(record, other, fields)
                     continue
                 if kind == "gone" and not record.get("logged"):
                     dropped.append(record)
@@ -327,7 +344,7 @@ class BounceCatalogue:
         if status in NOT_AUDIO:
             return status, None
         if digest is None:
-            if _lstat(self.resolve(record)) is not None:
+            if file_status(self.resolve(record)) is not None:
                 return "changing", None
             fields.update(status=MISSING, missing_since=time.time())
             return "gone", None
@@ -364,87 +381,3 @@ class BounceCatalogue:
         self.store.delete(BOUNCES, record["id"])
         self._forget(record)
         return Identified("gone", record)
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    """The file's own status (links not followed); None when it is gone or unreachable."""
-    try:
-        return os.lstat(path)
-    except OSError:
-        return None
-
-
-def _unchanged(record: Mapping[str, Any] | None, st: os.stat_result) -> bool:
-    """True when a present record's size and mtime still match the file."""
-    return (
-        record is not None
-        and record.get("status") != MISSING
-        and record.get("size") == st.st_size
-        and record.get("mtime_ns") == st.st_mtime_ns
-    )
-
-
-def _content_changed(known: Mapping[str, Any]) -> dict[str, Any]:
-    """Fields of a known record whose file changed: the old hash is kept aside, so a file
-    touched, or back as it was, is recognised and not logged again."""
-    return {"hash": None, "previous_hash": known.get("hash") or known.get("previous_hash")}
-
-
-def _moved_fields(current: Record, original: Record, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields `original` takes over from the file it moved to."""
-    moved = {key: current.get(key) for key in MOVED_FIELDS}
-    keep = {key: value for key, value in fields.items() if key != "status"}
-    return {
-        **keep,
-        **moved,
-        "status": OK if original.get("status") == MISSING else original.get("status"),
-        "missing_since": None,
-        "hash": original["hash"],
-    }
-
-
-def _failure(error: Exception) -> str:
-    """The reason recorded when reading a file failed unexpectedly (the log has the rest)."""
-    return f"reading failed unexpectedly ({type(error).__name__}: {error}); see the log"
-
-
-def _prefix(location: str) -> str:
-    """The prefix of every stored path under a folder stored as `location`."""
-    return "" if location == "." else location.rstrip("/") + "/"
-
-
-def _header_fields(path: Path, st: os.stat_result) -> dict[str, Any]:
-    """The fields a record gets from its file's name, stat and audio header."""
-    track, version = split_version(path.name)
-    fields: dict[str, Any] = {
-        "name": path.name,
-        "track": track,
-        "version": version,
-        "size": st.st_size,
-        "mtime_ns": st.st_mtime_ns,
-        "mtime": st.st_mtime,
-        "analysed": False,
-        "missing_since": None,
-    }
-    from phase_tui.audio.probe import probe  # soundfile: only once there is audio
-
-    try:
-        header = probe(path)
-    except UnreadableAudio as error:
-        return {**fields, "status": UNREADABLE, "reason": error.reason}
-    except Exception as error:  # a library's surprise: this file only, the batch goes on
-        log.exception("reading the header of %s failed", path)
-        return {**fields, "status": UNREADABLE, "reason": _failure(error)}
-    status = EMPTY if header.frames == 0 else INCOMPLETE if header.problem else OK
-    return {
-        **fields,
-        "status": status,
-        "reason": header.problem,
-        "problem": header.problem,
-        "format": header.format,
-        "subtype": header.subtype,
-        "sample_rate_hz": header.sample_rate_hz,
-        "channels": header.channels,
-        "frames": header.frames,
-        "duration_s": header.duration_s,
-    }

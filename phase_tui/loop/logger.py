@@ -22,15 +22,8 @@ from phase_tui.activity import EVENTS
 from phase_tui.config import Config
 from phase_tui.events import BounceLogged, BouncesChanged, Emit, Notice, WatchHealthChanged
 from phase_tui.loop.analysis_queue import AnalysisQueue
-from phase_tui.loop.catalogue import (
-    EMPTY,
-    INCOMPLETE,
-    OK,
-    UNREADABLE,
-    BounceCatalogue,
-    Identified,
-    ScanReport,
-)
+from phase_tui.loop.bounce_fields import EMPTY, INCOMPLETE, OK, UNREADABLE
+from phase_tui.loop.catalogue import BounceCatalogue, Identified, ScanReport
 from phase_tui.loop.compiler import catch_up
 from phase_tui.loop.ignore import IgnoreRules
 from phase_tui.loop.settle import SettleTracker
