@@ -9,8 +9,9 @@
 - `scan`: over the files already in the export folder, times `soundfile.info` alone,
   `compiler.catch_up` on the fresh Store, a second catch-up (nothing changed), decoding
   alone (float32 blocks), then the analysis queue (hash, peak, RMS, LUFS, stored).
-- `memory`: catch-up and analysis as in `scan`, then the process's peak RSS; then decoding
-  alone, for the throughput of long files.
+- `memory`: catch-up and analysis as in `scan`, then the process's peak RSS; then, for the
+  throughput of long files, `hash_file` + `analyse` of each record (the audio work alone:
+  no Store, no batching), and decoding alone.
 """
 
 from __future__ import annotations
@@ -117,8 +118,17 @@ def memory(studio: Path) -> dict[str, Any]:
     paths = list(walk_candidates(logger.folders, logger.rules))
     found = register_and_analyse(logger)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    catalogue = logger.catalogue
+    records = catalogue.records()
+    direct_s = timed(lambda: [(catalogue.hash_file(r), catalogue.analyse(r)) for r in records])
     decode_s = timed(lambda: decode(paths))
-    return {**found, **_sizes(paths), "peak_kib": peak_kib, "decode_s": decode_s}
+    return {
+        **found,
+        **_sizes(paths),
+        "peak_kib": peak_kib,
+        "direct_s": direct_s,
+        "decode_s": decode_s,
+    }
 
 
 def _sizes(paths: list[Path]) -> dict[str, int]:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import queue
 import shutil
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from bench.bounce_files import export_progressively, long_wav, short_mix
+from bench.bounce_files import long_wav, short_mix
+from bench.bounce_live import child_argv, live_latencies_ms
 from bench.common import REPO_ROOT, BenchContext, Row, median, percentile, ratio, run_quiet
 
 NAME = "bounces"
@@ -26,8 +24,6 @@ LATENCY_MARGIN_MS = 250.0
 REGISTER_TARGET = 0.5
 ANALYSIS_TARGET = 0.7
 RESCAN_TARGET = 10.0
-BOUNCE_S, BOUNCE_CHUNKS, CHUNK_PAUSE_S = 3.0, 6, 0.03
-MISSED_WAIT_S = 10.0  # a bounce not logged within settle time + this counts as this long
 LONG_MINUTES = 10.0
 CHILD_TIMEOUT_S = 3600.0
 NOTE = (
@@ -49,8 +45,9 @@ NOTE = (
     "decoding every file alone to float32 in 65,536-frame blocks (the reference of the "
     "analysis); throughput in MB/s of file bytes. Memory: another child catches up and "
     "analyses 3 files (1 with --quick) of 10 min of 24-bit stereo 48 kHz WAV; its peak RSS "
-    "(ru_maxrss) is taken right after, then it decodes the files alone for the "
-    "informational long-file throughput row."
+    "(ru_maxrss) is taken right after. Then, for the informational long-file throughput "
+    "row, it times `catalogue.hash_file` + `catalogue.analyse` of each file (the audio work "
+    "alone: no Store write, no batching window) against decoding the files alone."
 )
 
 
@@ -67,10 +64,6 @@ def fresh_studio(ctx: BenchContext, name: str) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def child_argv(job: str, studio: Path) -> list[str]:
-    return [sys.executable, "-m", "bench.bounce_child", job, str(studio)]
 
 
 def run_child(ctx: BenchContext, job: str, studio: Path) -> dict[str, Any]:
@@ -90,65 +83,6 @@ def run_child(ctx: BenchContext, job: str, studio: Path) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- live latency
-def read_lines(stream: IO[str], lines: queue.Queue[dict[str, Any] | None]) -> None:
-    """Parse the child's JSON lines onto a queue; None when it closes its output."""
-    for line in stream:
-        with contextlib.suppress(ValueError):
-            lines.put(json.loads(line))
-    lines.put(None)
-
-
-def wait_logged(lines: queue.Queue[dict[str, Any] | None], name: str, wait_s: float) -> float:
-    """The monotonic time at which the child logged `name`; raises TimeoutError."""
-    while True:
-        try:
-            line = lines.get(timeout=wait_s)
-        except queue.Empty:
-            raise TimeoutError(name) from None
-        if line is None:
-            raise RuntimeError("the logger child exited")
-        if line.get("name") == name:
-            return float(line["at"])
-
-
-def live_latencies_ms(ctx: BenchContext, studio: Path) -> tuple[list[float], float, int]:
-    """(close -> logged latencies, settle time in ms, bounces missed) of a live logger."""
-    lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
-    with (studio / "logger.err").open("w") as errors:
-        proc = subprocess.Popen(
-            child_argv("live", studio),
-            cwd=REPO_ROOT,
-            env=ctx.env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-        )
-    assert proc.stdin is not None and proc.stdout is not None
-    threading.Thread(target=read_lines, args=(proc.stdout, lines), daemon=True).start()
-    try:
-        ready = lines.get(timeout=60)
-        if ready is None:
-            raise RuntimeError("the logger child exited before it was ready")
-        settle_ms = float(ready["settle_s"]) * 1000
-        latencies, missed = [], 0
-        for index in range(ctx.reps(50, 10)):
-            path = studio / "bounces" / f"live take {index:03d}.wav"
-            closed_at = export_progressively(
-                path, BOUNCE_S, BOUNCE_CHUNKS, CHUNK_PAUSE_S, seed=index
-            )
-            wait_s = settle_ms / 1000 + MISSED_WAIT_S
-            try:
-                latencies.append((wait_logged(lines, path.name, wait_s) - closed_at) * 1000)
-            except TimeoutError:
-                latencies.append(wait_s * 1000)
-                missed += 1
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=30)
-    return latencies, settle_ms, missed
-
-
 def latency_rows(ctx: BenchContext) -> list[Row]:
     with fresh_studio(ctx, "bounce-live") as studio:
         latencies, settle_ms, missed = live_latencies_ms(ctx, studio)
@@ -229,7 +163,7 @@ def memory_rows(ctx: BenchContext) -> list[Row]:
         out = run_child(ctx, "memory", studio)
     what = f"{count} x {LONG_MINUTES:.0f} min 24-bit stereo 48 kHz WAV"
     peak_mib, files_mib = out["peak_kib"] / 1024, out["bytes"] / 2**20
-    analysis_rate = out["bytes"] / 1e6 / out["analysis_s"] if out["analysis_s"] else 0.0
+    analysis_rate = out["bytes"] / 1e6 / out["direct_s"]
     decode_rate = out["bytes"] / 1e6 / out["decode_s"]
     return [
         Row(
@@ -240,7 +174,7 @@ def memory_rows(ctx: BenchContext) -> list[Row]:
             ratio(peak_mib, files_mib),
         ),
         Row(
-            f"analysis of {what}",
+            f"hash_file + analyse of {what} (no Store, no queue)",
             analysis_rate,
             "MB/s",
             decode_rate,

@@ -156,9 +156,8 @@ def _step_starts(
         group_starts = state[:, np.newaxis, :]
     else:
         group_starts, _ = _step_starts(local[:, :, group], state, levels, depth + 1)
-    starts = local[:, :, :group] + (group_starts @ level.from_start).reshape(
-        channels, groups, group, n
-    )
+    from_start = _times(group_starts, level.from_start).reshape(channels, groups, group, n)
+    starts = local[:, :, :group] + from_start
     starts = starts.reshape(channels, groups * group, n)[:, :steps]
     end = starts[:, -1] @ level.transition + inputs[:, -1]
     return starts, end
