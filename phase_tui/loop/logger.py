@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 LOGGED_KINDS = frozenset({"new", "reexport"})
 NOT_A_BOUNCE = {UNREADABLE: "Unreadable", EMPTY: "Empty", INCOMPLETE: "Incomplete"}
+NOTICES_SHOWN = 5  # per batch; more are summed up in one notice
 JOIN_TIMEOUT_S = 10.0
 
 
@@ -144,11 +145,14 @@ class BounceLogger:
         """Files stopped changing: register, hash and log them together (settle thread)."""
         new, changed = self.catalogue.register(paths)
         records = [*new, *changed]
-        for record in records:
-            label = NOT_A_BOUNCE.get(record.get("status", OK))
-            if label is not None:
-                text = f"{label} bounce {record['name']}: {record['reason']}"
-                self._emit(Notice(text, "warning"))
+        self._notify(
+            [
+                f"{NOT_A_BOUNCE[record['status']]} bounce {record['name']}: {record['reason']}"
+                for record in records
+                if record.get("status") in NOT_A_BOUNCE
+            ],
+            "warning",
+        )
         audio = [record for record in records if record.get("status") == OK]
         if audio:
             digests = {record["id"]: self.catalogue.hash_file(record) for record in audio}
@@ -174,16 +178,7 @@ class BounceLogger:
 
     def _log(self, found: list[Identified], live: bool) -> None:
         """Journal the bounces among `found` (one write) and report each one."""
-        for item in found:
-            if item.kind == "duplicate" and item.other is not None:
-                self._emit(
-                    Notice(
-                        f"{item.record['name']} is identical to "
-                        f"{item.other['name']}: noted as a duplicate"
-                    )
-                )
-            elif item.kind == "moved" and item.other is not None:
-                self._emit(Notice(f"{item.other['name']} moved to {item.record['path']}"))
+        self._notify([text for item in found if (text := _noted(item))])
         logged = [item for item in found if item.kind in LOGGED_KINDS]
         if not logged:
             return
@@ -206,8 +201,26 @@ class BounceLogger:
             "caught_up": not live,
         }
 
+    def _notify(self, texts: list[str], severity: str = "information") -> None:
+        """Notices for one batch: the first few, then how many more (no flood of toasts)."""
+        shown = texts if len(texts) <= NOTICES_SHOWN else texts[: NOTICES_SHOWN - 1]
+        for text in shown:
+            self._emit(Notice(text, severity))
+        if len(texts) > len(shown):
+            more = len(texts) - len(shown)
+            self._emit(Notice(f"... and {more} more like it (phase-os bounces)", severity))
+
     def _on_health(self, health: WatchHealth) -> None:
         self._emit(WatchHealthChanged(str(health.folder), health.mode, health.detail))
+
+
+def _noted(item: Identified) -> str:
+    """What a producer is told about a file that was not logged as a new bounce ("": nothing)."""
+    if item.kind == "duplicate" and item.other is not None:
+        return f"{item.record['name']} is identical to {item.other['name']}: noted as a duplicate"
+    if item.kind == "moved" and item.other is not None:
+        return f"{item.other['name']} moved to {item.record['path']}"
+    return ""
 
 
 def _inside(path: Path, root: Path) -> bool:

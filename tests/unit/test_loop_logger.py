@@ -305,6 +305,22 @@ def test_files_that_are_not_whole_audio_are_recorded_with_a_reason_and_never_log
     assert len(records) == 6
 
 
+def test_many_unreadable_files_at_once_raise_a_few_notices_not_a_flood(
+    studio: Callable[..., Studio], tmp_path: Path
+) -> None:
+    bounces = studio()
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    for index in range(12):
+        random_bytes(dump / f"noise {index:02}.wav", size=1000 + index)
+    os.rename(dump, bounces.folder / "dump")  # one folder event: one batch
+    assert wait_until(lambda: len(bounces.records()) == 12)
+    bounces.quiet()
+    assert {record["status"] for record in bounces.records().values()} == {"unreadable"}
+    assert len(bounces.notices) == 5
+    assert bounces.notices[-1] == "... and 8 more like it (phase-os bounces)"
+
+
 # ---------------------------------------------------------------------- names and links
 def test_odd_names_are_logged_as_they_are(studio: Callable[..., Studio]) -> None:
     bounces = studio()
