@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 RULE_CHECK_INTERVAL_S = 30.0
 DASHBOARD = "dashboard"
 BOUNCES_MODE = "bounces"
+BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
 
 class DomainEvent(Message):
@@ -116,6 +117,7 @@ class PhaseOSApp(App[int]):
         self._alert = ""
         self._suggestion = ""
         self._watch_health: dict[str, WatchHealthChanged] = {}
+        self._fresh_bounces: list[Record] = []  # logged live, not yet notified
         self._payloads = PayloadRunner(self._payload_done)
         self.player = Player(on_finished=lambda _path: self.call_from_thread(self._played_out))
         self.session: Record = resume_or_start(
@@ -269,11 +271,22 @@ class PhaseOSApp(App[int]):
         self._refresh_status_snapshot()
 
     def _on_BounceLogged(self, event: BounceLogged) -> None:  # noqa: N802
-        record = event.record
         if event.kind != "caught_up":
-            length = format_clock(record.get("duration_s"))
-            self.notify(f"Bounce logged: {record['name']} {length}", title="Bounce", timeout=5)
+            if not self._fresh_bounces:  # bounces logged together make one notification
+                self.set_timer(BOUNCE_TOAST_GATHER_S, self._notify_fresh_bounces)
+            self._fresh_bounces.append(event.record)
         self._refresh_status_snapshot()
+
+    def _notify_fresh_bounces(self) -> None:
+        fresh, self._fresh_bounces = self._fresh_bounces, []
+        if len(fresh) == 1:
+            record = fresh[0]
+            text = f"{record['name']} {format_clock(record.get('duration_s'))}"
+            self.notify(text, title="Bounce logged", timeout=5)
+        elif fresh:
+            names = ", ".join(str(r["name"]) for r in fresh[:3])
+            more = f" and {len(fresh) - 3} more" if len(fresh) > 3 else ""
+            self.notify(names + more, title=f"{len(fresh)} bounces logged", timeout=6)
 
     def _on_WatchHealthChanged(self, event: WatchHealthChanged) -> None:  # noqa: N802
         self._watch_health[event.folder] = event

@@ -156,7 +156,7 @@ def _scan_offline(context: StudioContext) -> None:
     """
     from phase_tui.events import BouncesChanged, Notice
     from phase_tui.logs import StderrToLog, setup_logging
-    from phase_tui.loop.catalogue import UNREADABLE
+    from phase_tui.loop.bounce_fields import NOT_AUDIO
     from phase_tui.loop.compiler import walk_candidates
     from phase_tui.loop.logger import BounceLogger
     from phase_tui.phase.phase_file import read_phase_file
@@ -197,23 +197,23 @@ def _scan_offline(context: StudioContext) -> None:
         finally:
             logger.analysis.stop()
     records = [logger.catalogue.get(record_id) for record_id in queued]
-    unreadable = [r for r in records if r is not None and r.get("status") == UNREADABLE]
+    not_whole = [r for r in records if r is not None and r.get("status") in NOT_AUDIO]
     analysed = sum(r is None or bool(r.get("analysed")) for r in records)  # None: moved
     for text in notices:
         click.echo(text)
-    for record in unreadable[:UNREADABLE_SHOWN]:
-        click.echo(f"unreadable: {record['path']}: {record.get('reason')}")
-    if len(unreadable) > UNREADABLE_SHOWN:
-        click.echo(f"... and {len(unreadable) - UNREADABLE_SHOWN} more (phase-os bounces)")
+    for record in not_whole[:NOT_WHOLE_SHOWN]:
+        click.echo(f"{record['status']}: {record['path']}: {record.get('reason')}")
+    if len(not_whole) > NOT_WHOLE_SHOWN:
+        click.echo(f"... and {len(not_whole) - NOT_WHOLE_SHOWN} more (phase-os bounces)")
     vanished = len(report.vanished)
     click.echo(
         _scan_summary(report.seen, len(report.new), len(report.changed), vanished, report.unchanged)
-        + f"; {analysed} analysed ({len(unreadable)} unreadable)"
+        + f"; {analysed} analysed ({len(not_whole)} not whole audio)"
     )
     context.refresh_status(app_running=False)
 
 
-UNREADABLE_SHOWN = 10
+NOT_WHOLE_SHOWN = 10
 
 
 def _advance_to(advance: Callable[[int], None], done: int, target: int) -> int:

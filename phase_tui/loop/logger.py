@@ -198,6 +198,7 @@ class BounceLogger:
             "name": record["name"],
             "track": record["track"],
             "path": record["path"],
+            "duration_s": record.get("duration_s"),
             "caught_up": not live,
         }
 

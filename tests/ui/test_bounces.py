@@ -112,7 +112,7 @@ async def test_a_new_bounce_appears_live_with_a_notification_and_the_hud_slot(ma
         assert "sketch v2.wav" in row_names(app)
         await wait_for(pilot, lambda: any("sketch v2.wav" in n.message for n in app._notifications))
         hud = app.screen.query_one(Hud)
-        await wait_for(pilot, lambda: "♪ sketch v2.wav" in hud.render().plain)
+        await wait_for(pilot, lambda: "♪ sketch v2.wav 0:02" in hud.render().plain)
         assert "2 today" in hud.render().plain or "1 today" in hud.render().plain
 
 
@@ -193,3 +193,17 @@ async def test_the_builder_exit_rule_fires_on_real_bounces(make_app) -> None:  #
         await wait_for(pilot, lambda: "2 bounces in builder" in hud.message_text())
         await pilot.press("n")
         await wait_for(pilot, lambda: app.switcher.current == "remix")
+
+
+async def test_bounces_logged_together_share_one_notification(make_app) -> None:  # type: ignore[no-untyped-def]
+    app: PhaseOSApp = make_app(FAST_WATCH, services=True)
+    bounces = app.context.studio.root / "bounces"
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: app.services.bounces is not None)
+        for index in range(8):
+            write_bounce(bounces / f"stem {index}.wav", 0.5 + index / 10)
+        await wait_for(pilot, lambda: len(app.bounce_records()) == 8)
+        await pilot.pause(0.5)
+        toasts = [n for n in app._notifications if "logged" in (n.title or "")]
+        assert 1 <= len(toasts) < 8
+        assert sum(int(n.title.split()[0]) if n.title[0].isdigit() else 1 for n in toasts) == 8

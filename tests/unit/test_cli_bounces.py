@@ -72,7 +72,8 @@ def test_scan_logs_good_unreadable_and_duplicate_files(studio: Path) -> None:
     assert code == 0, out
     lines = out.splitlines()
     assert (
-        lines[-1] == "4 files: 4 new, 0 changed, 0 missing, 0 unchanged; 4 analysed (1 unreadable)"
+        lines[-1] == "4 files: 4 new, 0 changed, 0 missing, 0 unchanged; "
+        "4 analysed (1 not whole audio)"
     )
     assert "unreadable: bounces/lyrics.mp3: not an MP3 stream (no MPEG audio frames found)" in lines
     assert any(line.endswith(": noted as a duplicate") for line in lines)
@@ -111,7 +112,7 @@ def test_a_second_scan_finds_all_unchanged_and_reads_no_audio(
     code, out = run(studio, "scan")
     assert (code, out) == (
         0,
-        "4 files: 0 new, 0 changed, 0 missing, 4 unchanged; 0 analysed (0 unreadable)\n",
+        "4 files: 0 new, 0 changed, 0 missing, 4 unchanged; 0 analysed (0 not whole audio)\n",
     )
     assert reads == []
     assert len(bounce_events(studio)) == 2  # nothing journalled twice
@@ -121,7 +122,9 @@ def test_a_deleted_file_is_missing_and_listed_with_missing(studio: Path) -> None
     run(studio, "scan")
     (studio / "bounces" / "memory-spike-v2.wav").unlink()
     code, out = run(studio, "scan")
-    assert out == "3 files: 0 new, 0 changed, 1 missing, 3 unchanged; 0 analysed (0 unreadable)\n"
+    assert out == (
+        "3 files: 0 new, 0 changed, 1 missing, 3 unchanged; 0 analysed (0 not whole audio)\n"
+    )
     assert bounce_records(studio)["memory-spike-v2.wav"]["status"] == "missing"
     code, out = run(studio, "bounces")
     assert "memory-spike-v2.wav" not in out and out.endswith("(1 missing not shown: --all)\n")
