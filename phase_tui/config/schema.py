@@ -184,13 +184,14 @@ WATCH = Section(
             "poll_folders",
             TEXT_LIST,
             (),
-            "Of those, folders to watch by polling (network drives give no change events).",
+            "Of those, folders to poll (network drives are found and polled without it).",
         ),
         Field(
             "settle_s",
             number(0, inclusive=False),
             1.0,
-            "Seconds a file's size and time must stay unchanged before it is logged (> 0).",
+            "Seconds a file must stay unchanged before it is logged when no close-after-write "
+            "is seen; after one, a quarter of this (at most 0.2 s) (> 0).",
         ),
         Field(
             "ignore",
