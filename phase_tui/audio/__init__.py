@@ -11,5 +11,7 @@ file never loads numpy; nothing here loads scipy):
 - `stream`: `AudioStream`, the shared block-by-block decode loop (reused float32 buffer)
 - `readahead`: `ReadAhead`, a long file's blocks decoded on a helper thread
 - `biquads`: `BiquadCascade`, recursive filters run by matrix products (K-weighting)
+- `headers`: plain WAV and FLAC headers read without libsndfile (for `probe`)
+- `scratch`: working arrays kept per thread from one file to the next
 - `errors`, `opening`, `chunks`, `window`, `kweighting`: their helpers
 """

@@ -16,6 +16,7 @@ import numpy as np
 
 from phase_tui.audio.biquads import BiquadCascade, BlockMatrices, block_matrices
 from phase_tui.audio.kweighting import k_weighting_sos
+from phase_tui.audio.scratch import scratch
 
 STEPS_PER_S = 10  # 100 ms hop between gating blocks
 STEPS_PER_BLOCK = 4  # a 400 ms gating block is four hops
@@ -49,8 +50,6 @@ class LoudnessMeter:
         self.sample_rate_hz = sample_rate_hz
         self._weights = channel_weights(channels)
         self._filter = BiquadCascade(k_weighting_matrices(sample_rate_hz), channels)
-        self._samples = np.empty((channels, 0))  # reused: float64, one row per channel
-        self._filtered = np.empty((channels, 0))
         self._frames_fed = 0
         self._step_energy = 0.0  # channel-weighted sum of squares of the step in progress
         self._step_energies = array("d")  # the same, of each finished 100 ms step
@@ -60,14 +59,14 @@ class LoudnessMeter:
         frames = len(block)
         if frames == 0:
             return
-        if frames > self._samples.shape[1]:
-            self._samples = np.empty((len(self._weights), frames))
-            self._filtered = np.empty_like(self._samples)
-        samples, filtered = self._samples[:, :frames], self._filtered[:, :frames]
+        channels = len(self._weights)
+        samples = scratch("loudness samples", channels, frames)  # float64, a row per channel
+        filtered = scratch("loudness filtered", channels, frames)
         np.copyto(samples, block.reshape(frames, -1).T)
         self._filter.filter(samples, out=filtered)
         np.square(filtered, out=filtered)
-        self._add_energy(self._weights @ filtered)
+        energy = np.matmul(self._weights, filtered, out=scratch("loudness energy", frames))
+        self._add_energy(energy)
 
     def integrated(self) -> float | None:
         """Gated loudness in LUFS; None below 400 ms of audio or when every block is gated."""
