@@ -81,6 +81,9 @@ def live_latencies_ms(ctx: BenchContext, studio: Path) -> tuple[list[float], flo
             except TimeoutError:
                 latencies.append(wait_s * 1000)
                 missed += 1
+    except RuntimeError as error:
+        tail = (studio / "logger.err").read_text(errors="replace")[-400:]
+        raise RuntimeError(f"{error}; its stderr ends: {tail!r}") from error
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
