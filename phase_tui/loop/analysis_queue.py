@@ -1,8 +1,11 @@
 """The background analysis of bounces: hash and levels, off every other thread.
 
-Live bounces jump the queue ahead of a catch-up backlog; a record already waiting is not
-queued twice. Results are written in batches (one Store write per batch, not per file),
-and each batch is reported by callback.
+Live bounces jump the queue ahead of a catch-up backlog (records are taken one at a time,
+so one arriving mid-backlog is next); a record already waiting is not queued twice.
+Results are stored in batches: once a second while the work goes on, or a quarter second
+after the last one, in one Store write each (the library file is rewritten whole on every
+write, so per-file writes would cost more than the analysis), and each batch is reported by
+callback.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from phase_tui.loop.catalogue import BounceCatalogue, Identified
 log = logging.getLogger(__name__)
 
 URGENT, BACKLOG, STOP = 0, 1, -1
-BATCH_SIZE = 32
-BATCH_WINDOW_S = 0.25
+FLUSH_EVERY_S = 1.0  # while analysis goes on, results are stored at least this often
+GATHER_S = 0.25  # a result waits this long for others before it is stored alone
 JOIN_TIMEOUT_S = 10.0
 
 
@@ -72,34 +75,24 @@ class AnalysisQueue:
             self._thread = None
 
     def _run(self) -> None:
-        while (batch := self._next_batch()) is not None:
+        """Analyse records as they come; store results in as few writes as keep them fresh."""
+        results = _Results()
+        while True:
             try:
-                self._process(batch)
-            except Exception:
-                log.exception("bounce analysis failed for %d records", len(batch))
-            with self._lock:
-                if not self._waiting:
-                    self._idle.set()
-
-    def _next_batch(self) -> list[str] | None:
-        """Up to BATCH_SIZE records, gathered for at most BATCH_WINDOW_S; None to stop."""
-        batch: list[str] = []
-        deadline = float("inf")
-        while len(batch) < BATCH_SIZE:
-            wait_s = None if not batch else max(deadline - time.monotonic(), 0.0)
-            try:
-                item = self._queue.get(timeout=wait_s)
+                item = self._queue.get(timeout=results.wait_s())
             except queue.Empty:
-                break
+                self._store(results)
+                continue
             if item[2] is None:
-                if batch:
-                    self._queue.put(item)  # stop after this batch
-                    break
-                return None
+                self._store(results)
+                return
             if self._take(item):
-                batch.append(item[2])
-                deadline = min(deadline, time.monotonic() + BATCH_WINDOW_S)
-        return batch
+                try:
+                    self._analyse(item[2], results)
+                except Exception:
+                    log.exception("bounce analysis failed for %s", item[2])
+            if results.due():
+                self._store(results)
 
     def _take(self, item: tuple[int, int, str | None]) -> bool:
         """Claim a queued record; False for a stale copy (re-queued as urgent meanwhile)."""
@@ -110,18 +103,56 @@ class AnalysisQueue:
             del self._waiting[record_id]
             return True
 
-    def _process(self, record_ids: list[str]) -> None:
-        hashes: dict[str, str | None] = {}
-        analyses: dict[str, dict[str, Any] | None] = {}
-        for record_id in record_ids:
-            record = self._catalogue.get(record_id)
-            if record is None:
-                continue
-            if not record.get("hash"):
-                hashes[record_id] = self._catalogue.hash_file(record)
-            if not record.get("analysed"):
-                analyses[record_id] = levels = self._catalogue.analyse(record)
-                if levels is None:  # vanished or changed while read: say what became of it
-                    hashes[record_id] = None
-        if hashes or analyses:
-            self._on_batch(self._catalogue.classify(hashes, analyses))
+    def _analyse(self, record_id: str, results: _Results) -> None:
+        record = self._catalogue.get(record_id)
+        if record is None:
+            return
+        if not record.get("hash"):
+            results.hashes[record_id] = self._catalogue.hash_file(record)
+        if not record.get("analysed"):
+            results.analyses[record_id] = levels = self._catalogue.analyse(record)
+            if levels is None:  # vanished or changed while read: say what became of it
+                results.hashes[record_id] = None
+        results.touched()
+
+    def _store(self, results: _Results) -> None:
+        """Write the results gathered so far (one Store write) and report them."""
+        if results.hashes or results.analyses:
+            try:
+                self._on_batch(self._catalogue.classify(results.hashes, results.analyses))
+            except Exception:
+                log.exception("storing %d bounce analyses failed", len(results.analyses))
+        results.clear()
+        with self._lock:
+            if not self._waiting:
+                self._idle.set()
+
+
+class _Results:
+    """Hashes and levels not yet stored, and when they must be."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, str | None] = {}
+        self.analyses: dict[str, dict[str, Any] | None] = {}
+        self._first = self._last = 0.0
+
+    def touched(self) -> None:
+        """A result was added now."""
+        self._last = time.monotonic()
+        if not self._first:
+            self._first = self._last
+
+    def due(self) -> bool:
+        """True once the oldest unstored result waited FLUSH_EVERY_S."""
+        return bool(self._first) and time.monotonic() - self._first >= FLUSH_EVERY_S
+
+    def wait_s(self) -> float | None:
+        """How long to wait for the next record before storing (None: nothing to store)."""
+        if not self._first:
+            return None
+        deadline = min(self._first + FLUSH_EVERY_S, self._last + GATHER_S)
+        return max(deadline - time.monotonic(), 0.0)
+
+    def clear(self) -> None:
+        self.hashes, self.analyses = {}, {}
+        self._first = self._last = 0.0
