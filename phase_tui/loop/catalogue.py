@@ -20,6 +20,7 @@ in an export folder outside the studio is stored by its absolute path.
 from __future__ import annotations
 
 import logging
+import os
 import stat
 import threading
 import time
@@ -93,6 +94,7 @@ class BounceCatalogue:
         """`root` is the studio; `context()` gives what new records carry: session, phase..."""
         self.store = store
         self.root = root
+        self._root_prefix = os.fspath(root).rstrip("/") + "/"
         self._context = context
         self._lock = threading.RLock()
         self._by_path: dict[str, Record] = {}
@@ -132,10 +134,11 @@ class BounceCatalogue:
 
     def location(self, path: Path) -> str:
         """How a file is stored: studio-relative inside the studio, else absolute."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        text = os.fspath(path)  # a string test: Path.relative_to costs more than the stat
+        prefix = self._root_prefix
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+        return "." if text == prefix[:-1] else text  # the studio itself, as relative_to says
 
     def resolve(self, record: Mapping[str, Any]) -> Path:
         """The file of a record on this machine."""

@@ -59,21 +59,28 @@ class IgnoreRules:
     def is_candidate(self, path: Path, root: Path | None = None) -> bool:
         """True when `path` has an audio extension, no pattern matches its name, and no
         folder between `root` (a watched folder) and the file is hidden."""
-        name = path.name.lower()
-        if Path(name).suffix not in self._extensions or self._ignored.match(name):
+        if not self.name_is_candidate(path.name):
             return False
         return root is None or not _in_hidden_folder(path, root)
+
+    def name_is_candidate(self, name: str) -> bool:
+        """True when a file name has an audio extension and no pattern matches it."""
+        name = name.lower()
+        return os.path.splitext(name)[1] in self._extensions and not self._ignored.match(name)
 
     def candidates_under(self, folder: Path, root: Path) -> Iterator[Path]:
         """Every candidate file under `folder` (inside the watched `root`); links to folders
         are not followed (no loops), hidden folders are not entered."""
         if folder.is_symlink():
             return
+        if _in_hidden_folder(folder / "-", root):
+            return
         for top, subfolders, names in os.walk(folder, followlinks=False):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            parent = Path(top)
             for name in names:
-                if self.is_candidate(path := Path(top) / name, root):
-                    yield path
+                if self.name_is_candidate(name):  # hidden folders are pruned above
+                    yield parent / name
 
 
 def _in_hidden_folder(path: Path, root: Path) -> bool:
