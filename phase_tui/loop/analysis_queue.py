@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from phase_tui.loop.catalogue import BounceCatalogue, Identified
@@ -43,6 +44,7 @@ class AnalysisQueue:
         self._idle = threading.Event()
         self._idle.set()
         self._thread: threading.Thread | None = None
+        self._hasher = ThreadPoolExecutor(1)  # replaced by start(), shut down by stop()
 
     def put(self, record_ids: Iterable[str], urgent: bool = False) -> None:
         """Queue records for hashing and levels (urgent ones first)."""
@@ -65,6 +67,7 @@ class AnalysisQueue:
         return self._idle.wait(timeout_s)
 
     def start(self) -> None:
+        self._hasher = ThreadPoolExecutor(1, thread_name_prefix="bounce-hash")
         self._thread = threading.Thread(target=self._run, name="bounce-analysis", daemon=True)
         self._thread.start()
 
@@ -73,6 +76,7 @@ class AnalysisQueue:
             self._queue.put((STOP, -1, None))
             self._thread.join(JOIN_TIMEOUT_S)
             self._thread = None
+        self._hasher.shutdown(wait=True)
 
     def _run(self) -> None:
         """Analyse records as they come; store results in as few writes as keep them fresh."""
@@ -107,12 +111,20 @@ class AnalysisQueue:
         record = self._catalogue.get(record_id)
         if record is None:
             return
-        if not record.get("hash"):
-            results.hashes[record_id] = self._catalogue.hash_file(record)
+        # The hash is read on a second thread while this one decodes: hashlib and the
+        # decoder both release the GIL, so on two cores the hash costs next to nothing.
+        digest = (
+            self._hasher.submit(self._catalogue.hash_file, record)
+            if not record.get("hash")
+            else None
+        )
         if not record.get("analysed"):
             results.analyses[record_id] = levels = self._catalogue.analyse(record)
             if levels is None:  # vanished or changed while read: say what became of it
                 results.hashes[record_id] = None
+        if digest is not None:
+            found = digest.result()
+            results.hashes.setdefault(record_id, found)
         results.touched()
 
     def _store(self, results: _Results) -> None:
