@@ -9,6 +9,7 @@ import random
 import select
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +238,18 @@ def test_c_library_noise_goes_to_the_log_and_the_progress_bar_to_the_terminal(
     assert "MPEG" not in screen and "mpg123" not in screen and "Note:" not in screen
 
 
+def scan_beside_app(
+    studio: Path, dispatch: Callable[[str, dict[str, Any]], Any]
+) -> tuple[int, str]:
+    """`phase-os scan` while a control server answering with `dispatch` runs."""
+    server = ControlServer(studio / ".phase_os", dispatch)
+    server.start()
+    try:
+        return run(studio, "scan")
+    finally:
+        server.stop()
+
+
 def test_scan_goes_to_the_running_app_and_never_scans_beside_it(studio: Path) -> None:
     asked: list[str] = []
 
@@ -246,12 +259,7 @@ def test_scan_goes_to_the_running_app_and_never_scans_beside_it(studio: Path) ->
             return {"seen": 12, "new": 2, "changed": 1, "vanished": 0, "unchanged": 9}
         return "pong"
 
-    server = ControlServer(studio / ".phase_os", dispatch)
-    server.start()
-    try:
-        code, out = run(studio, "scan")
-    finally:
-        server.stop()
+    code, out = scan_beside_app(studio, dispatch)
     assert (code, out) == (
         0,
         "12 files: 2 new, 1 changed, 0 missing, 9 unchanged; the app analyses them now\n",
@@ -266,11 +274,6 @@ def test_scan_reports_a_refusal_of_the_running_app(studio: Path) -> None:
             raise CommandError("unknown command 'bounces.scan'")
         return "pong"
 
-    server = ControlServer(studio / ".phase_os", dispatch)
-    server.start()
-    try:
-        code, out = run(studio, "scan")
-    finally:
-        server.stop()
+    code, out = scan_beside_app(studio, dispatch)
     assert code == 1 and "unknown command 'bounces.scan'" in out
     assert bounce_records(studio) == {}

@@ -35,6 +35,7 @@ from tests.daw_writers import (
     wav_header,
     write_distinct_wav,
 )
+from tests.helpers import wait_until
 from tests.unit.test_audio_files import random_bytes, text_named_mp3
 
 SETTLE_S = 0.25
@@ -83,15 +84,6 @@ class CountingCatalogue(BounceCatalogue):
         self.reads[f"levels {record['name']}"] += 1
         self.before_read("levels", record)
         return super().analyse(record)
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 class Studio:

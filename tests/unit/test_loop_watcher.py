@@ -25,20 +25,12 @@ from phase_tui.loop.ignore import IgnoreRules
 from phase_tui.loop.settle import SettleTracker
 from phase_tui.loop.watcher import FolderWatcher, WatchHealth
 from tests.daw_writers import copy_in, export_via_temp, progressive_export, write_wav
+from tests.helpers import wait_until
 
 SETTLE_S = 0.25
 CHECK_S = 0.05
 POLL_S = 0.1
 MODES = ["inotify", "polling"]
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 class Pipeline:
@@ -236,10 +228,10 @@ def test_a_removed_folder_is_missing_then_watched_again_when_recreated(
         shutil.rmtree(bounces.folder)
     else:  # inotify sends nothing and goes on watching the folder under its old name
         os.rename(bounces.folder, tmp_path / "elsewhere")
-    assert wait_until(lambda: bounces.modes[-1:] == ["missing"])
+    assert wait_until(lambda: bounces.modes[-1:] == ["missing"], timeout_s=2.0)
     bounces.folder.mkdir()
     early = write_wav(bounces.folder / "early.wav")  # before the re-arm: found by the walk
-    assert wait_until(lambda: bounces.modes[-1:] == [mode])
+    assert wait_until(lambda: bounces.modes[-1:] == [mode], timeout_s=2.0)
     late = write_wav(bounces.folder / "late.wav")
     if removal == "rename away":
         write_wav(tmp_path / "elsewhere" / "not here.wav")
@@ -255,7 +247,7 @@ def test_a_folder_missing_at_start_is_watched_once_it_appears(
     missing = WatchHealth(bounces.folder, "missing", "folder not found; watching for it to return")
     assert bounces.health == bounces.watcher.health() == [missing]
     bounces.folder.mkdir()
-    assert wait_until(lambda: bounces.modes[-1:] == ["inotify"])
+    assert wait_until(lambda: bounces.modes[-1:] == ["inotify"], timeout_s=2.0)
     mix = write_wav(bounces.folder / "mix.wav")
     assert bounces.wait_ready(1) == [mix]
 
@@ -265,7 +257,7 @@ def test_an_exception_in_on_candidate_does_not_stop_watching(
 ) -> None:
     bounces = watched(fail_first=True)
     (bounces.folder / "first.wav").write_bytes(b"")
-    assert wait_until(lambda: "downstream exploded" in caplog.text)
+    assert wait_until(lambda: "downstream exploded" in caplog.text, timeout_s=2.0)
     second = write_wav(bounces.folder / "second.wav")
     assert second in bounces.wait_ready(2)
     assert bounces.modes == ["inotify"]
@@ -309,7 +301,7 @@ def test_a_file_deleted_before_it_settles_is_never_ready(
 ) -> None:
     bounces = watched()
     gone = write_wav(bounces.folder / "gone.wav")
-    assert wait_until(lambda: gone in bounces.candidates)
+    assert wait_until(lambda: gone in bounces.candidates, timeout_s=2.0)
     gone.unlink()
     time.sleep(SETTLE_S + 0.2)
     assert bounces.ready == []
@@ -326,14 +318,14 @@ def test_files_and_folders_deleted_or_moved_away_are_reported_gone(
     album.mkdir()
     names = ["deleted.wav", "moved.wav", "renamed.wav", "album/track.wav"]
     deleted, moved, renamed, track = (write_wav(bounces.folder / name) for name in names)
-    assert wait_until(lambda: len(bounces.ready) == 4)
+    assert wait_until(lambda: len(bounces.ready) == 4, timeout_s=2.0)
     deleted.unlink()
     os.rename(moved, tmp_path / "moved.wav")
     os.rename(renamed, bounces.folder / "renamed v2.wav")
     os.rename(album, tmp_path / "album")  # a folder moved out: one event, for the folder
-    assert wait_until(lambda: {deleted, moved, renamed} <= set(bounces.gone))
-    assert wait_until(lambda: album in bounces.gone or track in bounces.gone)
-    assert wait_until(lambda: len(bounces.ready) == 5)
+    assert wait_until(lambda: {deleted, moved, renamed} <= set(bounces.gone), timeout_s=2.0)
+    assert wait_until(lambda: album in bounces.gone or track in bounces.gone, timeout_s=2.0)
+    assert wait_until(lambda: len(bounces.ready) == 5, timeout_s=2.0)
     assert bounces.ready_paths[-1] == bounces.folder / "renamed v2.wav"
 
 
