@@ -6,8 +6,11 @@ and MP3, sketches and a loud master.
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -92,19 +95,35 @@ def _glass_pads(seed: int, sample_rate_hz: int) -> np.ndarray:
     ).audio
 
 
-_BOUNCES = (
-    ("memory-spike.wav", _memory_spike_v1, 44100, "FLOAT"),
-    ("memory-spike-v2.wav", _memory_spike_v2, 44100, "PCM_16"),
-    ("Memory Spike (final).flac", _memory_spike_final, 44100, "PCM_24"),
-    ("frag-loop-finale.mp3", _frag_loop_finale, 22050, "MPEG_LAYER_III"),
-    ("night-drive.ogg", _night_drive, 48000, "VORBIS"),
-    ("glass-pads v3.aiff", _glass_pads, 44100, "PCM_16"),
+_BOUNCES = (  # name, render, rate, subtype, exported this many hours before the demo
+    ("memory-spike.wav", _memory_spike_v1, 44100, "FLOAT", 74.0),
+    ("memory-spike-v2.wav", _memory_spike_v2, 44100, "PCM_16", 27.5),
+    ("Memory Spike (final).flac", _memory_spike_final, 44100, "PCM_24", 0.5),
+    ("frag-loop-finale.mp3", _frag_loop_finale, 22050, "MPEG_LAYER_III", 51.0),
+    ("night-drive.ogg", _night_drive, 48000, "VORBIS", 21.0),
+    ("glass-pads v3.aiff", _glass_pads, 44100, "PCM_16", 2.0),
 )
 
 
 def bounce_files(context: DemoContext) -> list[DemoFile]:
-    """Finished exports in `bounces/`: versions of one track and three other tracks."""
+    """Finished exports in `bounces/`: versions of one track and three other tracks, dated
+    over the last few days as a real export folder is."""
+    now = time.time()
     return [
-        audio_file(f"bounces/{name}", render, sample_rate_hz, subtype, context.seed)
-        for name, render, sample_rate_hz, subtype in _BOUNCES
+        _exported_at(
+            audio_file(f"bounces/{name}", render, sample_rate_hz, subtype, context.seed),
+            now - hours_ago * 3600,
+        )
+        for name, render, sample_rate_hz, subtype, hours_ago in _BOUNCES
     ]
+
+
+def _exported_at(demo_file: DemoFile, when: float) -> DemoFile:
+    """The same file, its modification time set to `when` once written."""
+
+    def write(path: Path) -> str:
+        described = demo_file.write(path)
+        os.utime(path, (when, when))
+        return described
+
+    return DemoFile(demo_file.relative_path, write)

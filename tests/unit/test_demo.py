@@ -314,6 +314,17 @@ def test_demo_bounces_vary_like_real_exports(demo):
     assert audio_bytes < 40_000_000
 
 
+def test_demo_versions_were_exported_over_days_oldest_first(demo):
+    root = demo[0]
+    ages_h = {
+        path.name: (time.time() - path.stat().st_mtime) / 3600
+        for path in (root / "bounces").iterdir()
+    }
+    spike = [ages_h[name] for name in ("memory-spike.wav", "memory-spike-v2.wav")]
+    assert spike[0] > spike[1] > ages_h["Memory Spike (final).flac"] >= 0
+    assert max(ages_h.values()) > 48  # a history of several days, not one instant
+
+
 def test_demo_crate_names_say_tempo_and_key(demo):
     root = demo[0]
     crate = sorted(p.name for p in (root / "crates/demo-crate").iterdir())
