@@ -7,7 +7,7 @@ the dashboard's journal and `phase-os log` show.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from phase_tui.formatting import format_clock
@@ -57,15 +57,16 @@ def describe(event: Record) -> str:
     return str(event.get("text") or kind)
 
 
-def bounce_slot(events: Sequence[Record], day_start: float) -> str:
+def bounce_slot(events: Iterable[Record], day_start: float) -> str:
     """The HUD's bounce slot: the last bounce logged and how many since `day_start`.
 
-    `events` are oldest first; "" before the first bounce ever.
+    The last is the latest by time (a catch-up journals older files after newer ones);
+    "" before the first bounce ever.
     """
     bounces = [event for event in events if event.get("type") == "bounce"]
     if not bounces:
         return ""
-    last = bounces[-1]
+    last = max(bounces, key=lambda event: float(event["at"]))
     today = sum(1 for event in bounces if float(event["at"]) >= day_start)
     length = format_clock(last.get("duration_s")) if last.get("duration_s") else ""
     return f"♪ {last.get('name')} {length}".rstrip() + f" · {today} today"

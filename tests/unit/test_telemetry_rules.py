@@ -123,3 +123,17 @@ def test_minutes_rule_and_next_in_order() -> None:
     assert suggest(config, "remix", T0, [], T0 + 29 * 60) is None
     found = suggest(config, "remix", T0, [], T0 + 31 * 60)
     assert found is not None and found.to == "recovery" and "31 min" in found.reason
+
+
+def test_the_bounce_slot_shows_the_latest_bounce_and_todays_count() -> None:
+    from phase_tui.activity import bounce_slot
+
+    day_start = 1_000_000.0
+    events = [
+        {"type": "bounce", "at": day_start + 50, "name": "final.flac", "duration_s": 61.0},
+        {"type": "phase", "at": day_start + 60},
+        {"type": "bounce", "at": day_start - 90_000, "name": "sketch.wav", "duration_s": 30.0},
+        {"type": "bounce", "at": day_start + 10, "name": "v2.wav", "duration_s": None},
+    ]
+    assert bounce_slot(events, day_start) == "♪ final.flac 1:01 · 2 today"
+    assert bounce_slot(events[1:2], day_start) == ""
