@@ -476,14 +476,7 @@ class PhaseOSApp(App[int]):
         logger = self.services.bounces
         if logger is None:
             raise control.CommandError("the bounce logger has not started yet; try again")
-        report = logger.scan()
-        return {
-            "seen": report.seen,
-            "new": len(report.new),
-            "changed": len(report.changed),
-            "vanished": len(report.vanished),
-            "unchanged": report.unchanged,
-        }
+        return logger.scan().counts()
 
     def _cmd_phase_set(self, args: dict[str, Any]) -> str:
         try:

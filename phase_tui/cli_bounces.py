@@ -131,21 +131,20 @@ def scan(state: State) -> None:
         raise click.ClickException(
             "the running app did not answer in time; it may still be scanning"
         ) from error
-    counts = {key: int(found.get(key, 0)) for key in ("new", "changed")}
-    click.echo(
-        _scan_summary(
-            int(found.get("seen", 0)),
-            counts["new"],
-            counts["changed"],
-            int(found.get("vanished", 0)),
-            int(found.get("unchanged", 0)),
-        )
-        + ("; the app analyses them now" if sum(counts.values()) else "")
+    counts = {key: int(found.get(key, 0)) for key in SCAN_COUNTS}
+    to_analyse = counts["new"] + counts["changed"]
+    click.echo(_scan_summary(counts) + ("; the app analyses them now" if to_analyse else ""))
+
+
+SCAN_COUNTS = ("seen", "new", "changed", "vanished", "unchanged")  # ScanReport.counts()
+
+
+def _scan_summary(counts: dict[str, int]) -> str:
+    """`N files: N new, N changed, N missing, N unchanged` from `ScanReport.counts()`."""
+    return (
+        f"{counts['seen']} files: {counts['new']} new, {counts['changed']} changed, "
+        f"{counts['vanished']} missing, {counts['unchanged']} unchanged"
     )
-
-
-def _scan_summary(seen: int, new: int, changed: int, vanished: int, unchanged: int) -> str:
-    return f"{seen} files: {new} new, {changed} changed, {vanished} missing, {unchanged} unchanged"
 
 
 def _scan_offline(context: StudioContext) -> None:
@@ -205,10 +204,8 @@ def _scan_offline(context: StudioContext) -> None:
         click.echo(f"{record['status']}: {record['path']}: {record.get('reason')}")
     if len(not_whole) > NOT_WHOLE_SHOWN:
         click.echo(f"... and {len(not_whole) - NOT_WHOLE_SHOWN} more (phase-os bounces)")
-    vanished = len(report.vanished)
     click.echo(
-        _scan_summary(report.seen, len(report.new), len(report.changed), vanished, report.unchanged)
-        + f"; {analysed} analysed ({len(not_whole)} not whole audio)"
+        _scan_summary(report.counts()) + f"; {analysed} analysed ({len(not_whole)} not whole audio)"
     )
     context.refresh_status(app_running=False)
 

@@ -86,6 +86,17 @@ class ScanReport:
     unchanged: int = 0
     settling: list[Path] = field(default_factory=list)  # still being written: left to settle
 
+    def counts(self) -> dict[str, int]:
+        """How many files were seen, new, changed, vanished and unchanged (as the control
+        socket answers `bounces.scan`, and `phase-os scan` prints)."""
+        return {
+            "seen": self.seen,
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "vanished": len(self.vanished),
+            "unchanged": self.unchanged,
+        }
+
 
 class BounceCatalogue:
     """Bounce records and their indexes (path -> record, id -> record)."""
