@@ -58,6 +58,7 @@ class BouncesScreen(StudioScreen):
         self.sort = "time"
         self.reverse = False
         self.groups: list[TrackGroup] = []
+        self._by_id: dict[str, Record] = {}  # every record of the last refresh, shown or not
         self._shown: tuple[object, ...] = ()
 
     def compose_body(self) -> ComposeResult:
@@ -82,6 +83,7 @@ class BouncesScreen(StudioScreen):
         if shown == self._shown:
             return
         self._shown = shown
+        self._by_id = {str(r["id"]): r for r in records}
         self.groups = grouped(records, self.sort, self.reverse, text)
         table = self.query_one(BounceTable)
         table.show(self.groups)
@@ -93,14 +95,7 @@ class BouncesScreen(StudioScreen):
     def selected(self) -> Record | None:
         """The bounce under the cursor (None on a track's row or in an empty table)."""
         key = self.query_one(BounceTable).selected_key()
-        return self._record(key) if key else None
-
-    def _record(self, key: str) -> Record | None:
-        for group in self.groups:
-            for record in group.versions:
-                if record["id"] == key:
-                    return record
-        return None
+        return self._by_id.get(key) if key else None
 
     def _show_detail(self, key: str | None) -> None:
         detail = self.query_one(BounceDetail)
@@ -109,15 +104,9 @@ class BouncesScreen(StudioScreen):
         elif key.startswith(TRACK_KEY_PREFIX):
             track = key.removeprefix(TRACK_KEY_PREFIX)
             detail.show_track(next(g for g in self.groups if g.track == track))
-        elif (record := self._record(key)) is not None:
-            original = self._original_of(record)
+        elif (record := self._by_id.get(key)) is not None:
+            original = self._by_id.get(str(record.get("duplicate_of")))
             detail.show_bounce(record, original["name"] if original else None)
-
-    def _original_of(self, record: Record) -> Record | None:
-        wanted = record.get("duplicate_of")
-        if not wanted:
-            return None
-        return next((r for r in self.studio_app.bounce_records() if r["id"] == wanted), None)
 
     def _show_summary(self) -> None:
         versions = sum(len(g.versions) for g in self.groups)
