@@ -1,11 +1,11 @@
 """Playing one audio file at a time through the default output, with a clear error when none.
 
-`Player.play(path)` starts the file in a PortAudio stream whose callback takes the next
-block of an `AudioStream` (memory stays bounded whatever the length) and returns at once;
-`stop()` ends it; a new `play` replaces the file playing. Everything that can be missing
-on a producer's machine (PortAudio itself, an output device, a free device, a readable
-file) raises `PlaybackUnavailable` with a sentence to show. sounddevice is imported on
-the first `play`, never before.
+`Player.play(path)` starts the file in a PortAudio stream whose callback decodes the next
+block of an `AudioStream` straight into the output buffer (memory stays bounded whatever
+the length) and returns at once; `stop()` ends it; a new `play` replaces the file
+playing. Everything that can be missing on a producer's machine (PortAudio itself, an
+output device, a free device, a readable file) raises `PlaybackUnavailable` with a
+sentence to show. sounddevice is imported on the first `play`, never before.
 """
 
 from __future__ import annotations
@@ -78,20 +78,16 @@ class Player:
 
     @staticmethod
     def _callback(sound: AudioStream, callback_stop: type[Exception]) -> Callable[..., None]:
-        """The PortAudio callback: the next block of the file, silence past its end.
-
-        A file that turns unreadable mid-way (deleted, cut) ends the playback quietly.
+        """The PortAudio callback: the next frames of the file, decoded straight into the
+        output buffer; silence past its end. A file that turns unreadable mid-way (deleted,
+        cut) ends the playback quietly.
         """
-        blocks = sound.blocks(BLOCK_FRAMES)
 
         def fill(outdata: Any, frames: int, _time: Any, _status: Any) -> None:
             try:
-                block = next(blocks, None)
+                got = sound.read_into(outdata)
             except UnreadableAudio:
-                block = None
-            got = 0 if block is None else len(block)
-            if got:
-                outdata[:got] = block
+                got = 0
             if got < frames:
                 outdata[got:] = 0
                 raise callback_stop
