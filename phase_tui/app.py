@@ -346,8 +346,10 @@ class PhaseOSApp(App[int]):
         return self.context.store.all(BOUNCES)
 
     def bounce_path(self, record: Record) -> Path:
-        """The file of a bounce record (stored studio-relative, or absolute outside it)."""
-        return self.context.studio.root / str(record["path"])
+        """The file of a bounce record on this machine."""
+        from phase_tui.loop.bounce_fields import bounce_file
+
+        return bounce_file(self.context.studio.root, record)
 
     def toggle_playback(self, record: Record) -> None:
         """Play a bounce, or stop it if it is the one playing."""

@@ -29,6 +29,12 @@ NOT_AUDIO = frozenset({UNREADABLE, EMPTY, INCOMPLETE})
 MOVED_FIELDS = ("path", "name", "track", "version", "size", "mtime_ns", "mtime")
 
 
+def bounce_file(root: Path, record: Mapping[str, Any]) -> Path:
+    """The file of a record on this machine: its stored path is studio-relative inside the
+    studio `root`, absolute outside it (and an absolute path stays absolute)."""
+    return root / str(record["path"])
+
+
 def file_status(path: Path) -> os.stat_result | None:
     """The file's own status (links not followed); None when it is gone or unreachable."""
     try:

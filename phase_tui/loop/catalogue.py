@@ -37,6 +37,7 @@ from phase_tui.loop.bounce_fields import (
     NOT_AUDIO,
     OK,
     UNREADABLE,
+    bounce_file,
     content_changed,
     failure_reason,
     file_status,
@@ -153,7 +154,7 @@ class BounceCatalogue:
 
     def resolve(self, record: Mapping[str, Any]) -> Path:
         """The file of a record on this machine."""
-        return self.root / record["path"]  # an absolute stored path stays absolute
+        return bounce_file(self.root, record)
 
     def _remember(self, record: Record) -> None:
         """Index a record by path and by id (callers hold the lock)."""
