@@ -1,4 +1,4 @@
-"""A cascade of biquads run block by block with matrix products: numpy only, float64, exact.
+"""A cascade of biquads run block by block with matrix products: numpy only.
 
 A recursive filter cannot be vectorised sample by sample, but it is linear: cut the signal
 into rows of `row_frames` samples and each row's output is (its own input through the
@@ -6,10 +6,12 @@ impulse response, a lower-triangular Toeplitz matrix) plus (the state at the row
 through the free response). The states at the row starts follow the same kind of linear
 recursion one level up, solved the same way over groups of `group_rows` rows, and so on;
 a few dozen matrix products per block, run by BLAS without the GIL, into scratch arrays
-kept from block to block (see `scratch`). The output equals scipy's `sosfilt` (transposed
-direct form II, the same state) within 1e-10 of full scale whatever the block sizes, in
-0.4 ms instead of 0.7 ms per 65,536 stereo frames, and without importing scipy.signal
-(0.7 to 1.2 s).
+kept from block to block (see `scratch`), without importing scipy.signal (0.7 to 1.2 s).
+
+In float64 the output equals scipy's `sosfilt` (transposed direct form II, the same state)
+within 1e-10 of full scale whatever the block sizes. In float32, the default, it is within
+1e-4 (-80 dB; the energy within 1e-6 dB), and twice as fast: 1.7 ns a sample in blocks of
+65,536 stereo frames, against 3.7 in float64 and 5.3 for `sosfilt`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 from phase_tui.audio.scratch import scratch
 
 ROW_FRAMES = 32
-GROUP_ROWS = 16
+GROUP_ROWS = 8
 LEVELS = 6  # a block of up to ROW_FRAMES * GROUP_ROWS**LEVELS frames is solved at once
 TILE_ROWS = 128  # rows per matrix product (see `_times`)
 
@@ -59,11 +61,19 @@ class BlockMatrices:
     def row_frames(self) -> int:
         return len(self.impulse)
 
+    @property
+    def dtype(self) -> np.dtype:
+        return self.impulse.dtype
+
 
 def block_matrices(
-    sos: np.ndarray, row_frames: int = ROW_FRAMES, group_rows: int = GROUP_ROWS
+    sos: np.ndarray,
+    row_frames: int = ROW_FRAMES,
+    group_rows: int = GROUP_ROWS,
+    dtype: type = np.float32,
 ) -> BlockMatrices:
-    """Matrices of the biquad cascade `sos` (scipy rows b0 b1 b2 a0 a1 a2, a0 = 1)."""
+    """Matrices of the biquad cascade `sos` (scipy rows b0 b1 b2 a0 a1 a2, a0 = 1), worked
+    out in float64, then kept in `dtype`: the filter runs in the type of its matrices."""
     states = 2 * len(sos)
     impulse_out, impulse_states = _simulate(sos, np.eye(1, row_frames)[0], np.zeros(states))
     impulse = np.zeros((row_frames, row_frames))
@@ -78,11 +88,15 @@ def block_matrices(
     levels = []
     transition = free_state[-1]
     for _ in range(LEVELS):
-        levels.append(_level(transition, group_rows))
+        levels.append(_level(transition, group_rows, dtype))
         transition = np.linalg.matrix_power(transition, group_rows)
-    row_to_state = np.ascontiguousarray(impulse_states[row_frames:0:-1])
+    row_to_state = impulse_states[row_frames:0:-1]
     return BlockMatrices(
-        impulse, impulse_states, row_to_state, free_output, free_state, tuple(levels)
+        *(
+            np.ascontiguousarray(matrix, dtype)
+            for matrix in (impulse, impulse_states, row_to_state, free_output, free_state)
+        ),
+        tuple(levels),
     )
 
 
@@ -91,10 +105,16 @@ class BiquadCascade:
 
     def __init__(self, matrices: BlockMatrices, channels: int) -> None:
         self._m = matrices
-        self._state = np.zeros((channels, matrices.to_state.shape[1]))  # at rest
+        self._state = np.zeros((channels, matrices.to_state.shape[1]), matrices.dtype)  # at rest
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The type the filter computes in (that of its matrices)."""
+        return self._m.dtype
 
     def filter(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Filter (channels, frames) float64 samples into `out` (a new array by default)."""
+        """Filter (channels, frames) samples, of the matrices' dtype, into `out` (a new array
+        by default)."""
         out = np.empty_like(x) if out is None else out
         limit = self._m.row_frames * self._m.levels[0].group_rows ** len(self._m.levels)
         for start in range(0, x.shape[1], limit):
@@ -110,10 +130,10 @@ class BiquadCascade:
             out_rows = out[:, : rows * row_frames].reshape(len(x), rows, row_frames)
             _times(x_rows, m.impulse, out_rows)
             channels, states = len(x), len(m.row_to_state[0])
-            inputs = scratch("biquads inputs", channels, rows, states)
+            inputs = scratch("biquads inputs", channels, rows, states, dtype=m.dtype)
             _times(x_rows, m.row_to_state, inputs)  # each row's effect on its end state
             starts, self._state = _step_starts(inputs, self._state, m.levels, 0)
-            free = scratch("biquads free response", channels, rows, row_frames)
+            free = scratch("biquads free response", channels, rows, row_frames, dtype=m.dtype)
             out_rows += _times(starts, m.free_output, free)
         if tail:
             x_tail, state = x[:, rows * row_frames :], self._state
@@ -133,7 +153,7 @@ def _times(rows: np.ndarray, matrix: np.ndarray, out: np.ndarray | None = None) 
     """
     channels, count, _ = rows.shape
     if out is None:
-        out = np.empty((channels, count, matrix.shape[1]))
+        out = np.empty((channels, count, matrix.shape[1]), matrix.dtype)
     full = count - count % TILE_ROWS
     if full:
         tiles = (channels, full // TILE_ROWS, TILE_ROWS)
@@ -150,21 +170,22 @@ def _step_starts(
     `state`; and the state after the last step. Works in scratch arrays named by depth."""
     level = levels[depth]
     channels, steps, n = inputs.shape
+    dtype = inputs.dtype
     group = level.group_rows
     groups = -(-steps // group)
     padded = inputs
     if groups * group != steps:  # zero input past the end changes no earlier state
-        padded = scratch(f"biquads padded {depth}", channels, groups * group, n)
+        padded = scratch(f"biquads padded {depth}", channels, groups * group, n, dtype=dtype)
         padded[:, :steps] = inputs
         padded[:, steps:] = 0.0
-    local = scratch(f"biquads local {depth}", channels, groups, (group + 1) * n)
+    local = scratch(f"biquads local {depth}", channels, groups, (group + 1) * n, dtype=dtype)
     _times(padded.reshape(channels, groups, group * n), level.zero_state, local)
     local = local.reshape(channels, groups, group + 1, n)
     if groups == 1:
         group_starts = state[:, np.newaxis, :]
     else:
         group_starts, _ = _step_starts(local[:, :, group], state, levels, depth + 1)
-    starts = scratch(f"biquads starts {depth}", channels, groups, group * n)
+    starts = scratch(f"biquads starts {depth}", channels, groups, group * n, dtype=dtype)
     _times(group_starts, level.from_start, starts)
     starts = starts.reshape(channels, groups, group, n)
     starts += local[:, :, :group]
@@ -173,8 +194,9 @@ def _step_starts(
     return starts, end
 
 
-def _level(transition: np.ndarray, group_rows: int) -> Level:
-    """The `Level` of a recursion whose one-step transition is `transition` (P^T)."""
+def _level(transition: np.ndarray, group_rows: int, dtype: type) -> Level:
+    """The `Level` of a recursion whose one-step transition is `transition` (P^T, float64),
+    its matrices kept in `dtype`."""
     n = len(transition)
     powers = [np.eye(n)]
     for _ in range(group_rows):
@@ -183,7 +205,8 @@ def _level(transition: np.ndarray, group_rows: int) -> Level:
     for i in range(1, group_rows + 1):  # start of step i (i = G: the group's end)
         for j in range(i):  # driven by the input of step j
             zero_state[j * n : (j + 1) * n, i * n : (i + 1) * n] = powers[i - 1 - j]
-    return Level(transition, zero_state, np.hstack(powers[:group_rows]))
+    matrices = (transition, zero_state, np.hstack(powers[:group_rows]))
+    return Level(*(np.ascontiguousarray(matrix, dtype) for matrix in matrices))
 
 
 def _simulate(

@@ -48,8 +48,8 @@ class LoudnessMeter:
 
     def __init__(self, sample_rate_hz: int, channels: int) -> None:
         self.sample_rate_hz = sample_rate_hz
-        self._weights = channel_weights(channels)
         self._filter = BiquadCascade(k_weighting_matrices(sample_rate_hz), channels)
+        self._weights = channel_weights(channels)
         self._frames_fed = 0
         self._step_energy = 0.0  # channel-weighted sum of squares of the step in progress
         self._step_energies = array("d")  # the same, of each finished 100 ms step
@@ -60,13 +60,12 @@ class LoudnessMeter:
         if frames == 0:
             return
         channels = len(self._weights)
-        samples = scratch("loudness samples", channels, frames)  # float64, a row per channel
-        filtered = scratch("loudness filtered", channels, frames)
+        dtype = self._filter.dtype
+        samples = scratch("loudness samples", channels, frames, dtype=dtype)  # a row a channel
+        filtered = scratch("loudness filtered", channels, frames, dtype=dtype)
         np.copyto(samples, block.reshape(frames, -1).T)
         self._filter.filter(samples, out=filtered)
-        np.square(filtered, out=filtered)
-        energy = np.matmul(self._weights, filtered, out=scratch("loudness energy", frames))
-        self._add_energy(energy)
+        self._add_energy(np.square(filtered, out=filtered))
 
     def integrated(self) -> float | None:
         """Gated loudness in LUFS; None below 400 ms of audio or when every block is gated."""
@@ -82,20 +81,22 @@ class LoudnessMeter:
         kept = block_powers[loud_enough & (block_powers > relative_gate)]
         return _lufs(kept.mean()) if len(kept) else None
 
-    def _add_energy(self, energy: np.ndarray) -> None:
-        """Add the weighted energy of each next frame, closing the 100 ms steps it completes."""
+    def _add_energy(self, squares: np.ndarray) -> None:
+        """Add the (channels, frames) squared samples that come next, closing the 100 ms
+        steps they complete."""
+        frames = squares.shape[1]
         first_frame = self._frames_fed
-        self._frames_fed += len(energy)
+        self._frames_fed += frames
         finished = np.arange(len(self._step_energies), self._steps_ended_by(self._frames_fed))
-        ends = self._step_end_frames(finished) - first_frame  # in (0, len(energy)]
-        starts = np.concatenate(([0], ends[ends < len(energy)]))
-        sums = np.add.reduceat(energy, starts)
+        ends = self._step_end_frames(finished) - first_frame  # in (0, frames]
+        starts = np.concatenate(([0], ends[ends < frames]))
+        sums = self._weights @ np.add.reduceat(squares, starts, axis=1)
         if len(ends) == 0:
             self._step_energy += float(sums[0])
             return
         self._step_energies.append(self._step_energy + float(sums[0]))
         self._step_energies.extend(sums[1 : len(ends)].tolist())
-        self._step_energy = float(sums[-1]) if ends[-1] < len(energy) else 0.0
+        self._step_energy = float(sums[-1]) if ends[-1] < frames else 0.0
 
     def _step_end_frames(self, steps: np.ndarray) -> np.ndarray:
         """Frame at which each 100 ms step ends (exact for rates not divisible by 10)."""

@@ -19,14 +19,14 @@ MAX_KEPT_BYTES = 16 << 20  # bigger requests get a fresh array each time, not ke
 _local = threading.local()
 
 
-def scratch(name: str, *shape: int) -> np.ndarray:
-    """A contiguous float64 array of `shape`; for a given `name`, the same memory at every
-    call on this thread (grown as needed), holding whatever it held last."""
+def scratch(name: str, *shape: int, dtype: np.dtype | type = np.float64) -> np.ndarray:
+    """A contiguous array of `shape` and `dtype`; for a given `name`, the same memory at
+    every call on this thread (grown as needed), holding whatever it held last."""
     size = math.prod(shape)
-    if size * 8 > MAX_KEPT_BYTES:
-        return np.empty(shape)
+    if size * np.dtype(dtype).itemsize > MAX_KEPT_BYTES:
+        return np.empty(shape, dtype)
     kept: dict[str, np.ndarray] = _local.__dict__.setdefault("arrays", {})
     flat = kept.get(name)
-    if flat is None or len(flat) < size:
-        flat = kept[name] = np.empty(size)
+    if flat is None or len(flat) < size or flat.dtype != dtype:
+        flat = kept[name] = np.empty(size, dtype)
     return flat[:size].reshape(shape)

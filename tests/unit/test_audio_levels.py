@@ -75,7 +75,7 @@ def test_small_blocks_give_the_same_levels_as_one_big_block(tmp_path: Path) -> N
         (whole.peak_dbfs, whole.rms_dbfs, whole.lufs),
         strict=True,
     ):
-        assert measured == pytest.approx(reference, abs=1e-6)
+        assert measured == pytest.approx(reference, abs=1e-4)  # float32 K-weighting
 
 
 @pytest.mark.parametrize(("suffix", "fmt", "subtype", "rate_hz", "channels"), format_cases())

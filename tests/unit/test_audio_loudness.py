@@ -10,7 +10,7 @@ from scipy.signal import sosfilt, sosfreqz
 
 from phase_tui.audio.biquads import BiquadCascade, block_matrices
 from phase_tui.audio.kweighting import k_weighting_sos
-from phase_tui.audio.loudness import LoudnessMeter, channel_weights, k_weighting_matrices
+from phase_tui.audio.loudness import LoudnessMeter, channel_weights
 from tests.unit.test_audio_files import tone
 
 STANDARD_48K_SOS = [  # ITU-R BS.1770-4, tables 1 and 2: b0 b1 b2 a0 a1 a2
@@ -73,7 +73,7 @@ def test_block_size_does_not_change_the_result() -> None:
     whole = measure(data, 11025)
     assert whole is not None
     for block_frames in (3, 7, 1000, 4410):
-        assert measure(data, 11025, block_frames) == pytest.approx(whole, abs=1e-9)
+        assert measure(data, 11025, block_frames) == pytest.approx(whole, abs=1e-5)
 
 
 def test_mono_blocks_may_be_one_dimensional() -> None:
@@ -106,23 +106,29 @@ def test_five_channels_match_pyloudnorm() -> None:
 
 @pytest.mark.parametrize("rate_hz", [11025, 44100, 48000, 96000])
 @pytest.mark.parametrize("channels", [1, 2, 6])
-def test_block_filter_equals_sosfilt_whatever_the_block_sizes(rate_hz: int, channels: int) -> None:
+@pytest.mark.parametrize(("dtype", "tolerance"), [(np.float64, 1e-10), (np.float32, 1e-3)])
+def test_block_filter_equals_sosfilt_whatever_the_block_sizes(
+    rate_hz: int, channels: int, dtype: type, tolerance: float
+) -> None:
+    """Exact in float64; in float32 (the meter's) within -60 dB of full scale."""
     rng = np.random.default_rng(rate_hz + channels)
     samples = 0.5 * rng.standard_normal((channels, 70_001))
-    expected = sosfilt(k_weighting_sos(rate_hz), samples, axis=1)
+    sos = k_weighting_sos(rate_hz)
+    expected = sosfilt(sos, samples, axis=1)
     for sizes in ([70_001], [1, 31, 32, 33, 4097], [65_536, 3]):
-        cascade = BiquadCascade(k_weighting_matrices(rate_hz), channels)
+        cascade = BiquadCascade(block_matrices(sos, dtype=dtype), channels)
         got, start, turn = [], 0, 0
         while start < samples.shape[1]:
             stop = start + sizes[turn % len(sizes)]
-            got.append(cascade.filter(samples[:, start:stop]))
+            got.append(cascade.filter(samples[:, start:stop].astype(dtype)))
             start, turn = stop, turn + 1
-        assert np.max(np.abs(np.hstack(got) - expected)) < 1e-10
+        assert np.max(np.abs(np.hstack(got) - expected)) < tolerance
 
 
 def test_block_filter_continues_from_a_given_state_like_sosfilt() -> None:
     sos = k_weighting_sos(48000)
-    matrices = block_matrices(sos, row_frames=8, group_rows=4)  # deep levels on a short signal
+    # deep levels on a short signal
+    matrices = block_matrices(sos, row_frames=8, group_rows=4, dtype=np.float64)
     samples = np.random.default_rng(2).standard_normal((2, 10_000))
     cascade = BiquadCascade(matrices, 2)
     first = cascade.filter(samples[:, :5_000])
