@@ -29,6 +29,7 @@ class DataChunk:
     declared_bytes: int | None  # None: the header holds a placeholder instead of a size
     little_endian: bool
     wav_format: bytes | None = None  # a WAV's `fmt ` chunk body, if it comes before the data
+    frame_bytes: int | None = None  # bytes per frame the header gives, when it says
 
 
 def read_head(fd: int) -> bytes:
@@ -85,17 +86,23 @@ def _wav_data(fd: int, head: bytes, little_endian: bool) -> DataChunk | None:
             declared: int | None = size
             if size == PLACEHOLDER_32:
                 declared = ds64_data_bytes  # RF64 keeps the real size in ds64
-            return DataChunk(body, declared, little_endian, wav_format)
+            frame_bytes = None
+            if wav_format is not None and len(wav_format) >= 14:
+                frame_bytes = struct.unpack_from(order + "H", wav_format, 12)[0]  # block align
+            return DataChunk(body, declared, little_endian, wav_format, frame_bytes)
     return None
 
 
 def _aiff_data(fd: int, head: bytes) -> DataChunk | None:
-    little_endian = False
+    little_endian, frame_bytes = False, None
     for chunk_id, body, size in _chunks(fd, head, ">"):
+        if chunk_id == b"COMM" and size >= 8:
+            channels, _frames, bits = struct.unpack(">HIH", _read(fd, head, body, 8))
+            frame_bytes = channels * -(-bits // 8)
         if chunk_id == b"COMM" and size >= 22:
             little_endian = _read(fd, head, body + 18, 4) == b"sowt"  # AIFC little-endian PCM
         if chunk_id == b"SSND":
             skip_bytes = struct.unpack(">I", _read(fd, head, body, 4))[0]
             declared = None if size == PLACEHOLDER_32 else max(0, size - 8 - skip_bytes)
-            return DataChunk(body + 8 + skip_bytes, declared, little_endian)
+            return DataChunk(body + 8 + skip_bytes, declared, little_endian, None, frame_bytes)
     return None
