@@ -5,7 +5,7 @@ file never loads numpy; nothing here loads scipy):
 
 - `probe`: `probe()`, `AudioHeader`, `UnreadableAudio` (header only, fast, never raises
   anything else; flags truncated and never-finalised WAV/AIFF)
-- `hashing`: `content_hash()`, streaming BLAKE2b of the file bytes (stdlib only)
+- `hashing`: `content_hash()`, streaming XXH3-128 of the file bytes
 - `levels`: `analyse_levels()` -> `Levels` (peak, RMS, LUFS) in one streaming pass
 - `loudness`: `LoudnessMeter`, streaming ITU-R BS.1770-4 integrated loudness
 - `stream`: `AudioStream`, the shared block-by-block decode loop (reused float32 buffer)

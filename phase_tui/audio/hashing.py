@@ -1,28 +1,29 @@
-"""Content hash of a file: hex BLAKE2b (16-byte digest) of its bytes, read in bounded chunks.
+"""Content hash of a file: hex XXH3-128 of its bytes, read in bounded chunks.
 
-Identifies a bounce whatever its name or folder, and keys the on-disk peaks cache.
-Stdlib only. A file deleted, replaced or resized while it is hashed raises
-`UnreadableAudio`, so no hash is ever stored for bytes that no longer exist.
+Identifies a bounce whatever its name or folder, and keys the on-disk peaks cache. XXH3
+is not a cryptographic hash, and need not be: it tells files apart, with 128 bits, at
+16 GB/s, where BLAKE2b hashed at 1 GB/s and cost a third of a bounce's analysis. A file
+deleted, replaced or resized while it is hashed raises `UnreadableAudio`, so no hash is
+ever stored for bytes that no longer exist.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
+
+import xxhash
 
 from phase_tui.audio.errors import UnreadableAudio, reason_for_os_error
 from phase_tui.audio.opening import check_unchanged, open_regular_file
 
-DIGEST_BYTES = 16
-
 
 def content_hash(path: Path, chunk_bytes: int = 1 << 20) -> str:
-    """Hex BLAKE2b digest of the bytes of `path`; raises `UnreadableAudio`."""
+    """Hex XXH3-128 digest of the bytes of `path`; raises `UnreadableAudio`."""
     fd, opened = open_regular_file(path)
     try:
-        digest = hashlib.blake2b(digest_size=DIGEST_BYTES)
-        buffer = bytearray(chunk_bytes)
+        digest = xxhash.xxh3_128()
+        buffer = bytearray(min(chunk_bytes, opened.st_size + 1))  # +1: the end in one read
         view = memoryview(buffer)
         while True:
             got = os.readv(fd, [buffer])

@@ -2,9 +2,9 @@
 
 Live bounces jump the queue ahead of a catch-up backlog (records are taken one at a time,
 so one arriving mid-backlog is next); a record already waiting is not queued twice.
-Results are stored in batches: once a second while the work goes on, or a quarter second
-after the last one, in one Store write each (the library file is rewritten whole on every
-write, so per-file writes would cost more than the analysis), and each batch is reported by
+Results are stored in batches, in one Store write each (the library file is rewritten whole
+on every write, so per-file writes would cost more than the analysis): as soon as nothing
+waits, and once a second while a backlog is worked through. Each batch is reported by
 callback.
 """
 
@@ -16,7 +16,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from phase_tui.loop.catalogue import BounceCatalogue, Identified
@@ -24,8 +23,7 @@ from phase_tui.loop.catalogue import BounceCatalogue, Identified
 log = logging.getLogger(__name__)
 
 URGENT, BACKLOG, STOP = 0, 1, -1
-FLUSH_EVERY_S = 1.0  # while analysis goes on, results are stored at least this often
-GATHER_S = 0.25  # a result waits this long for others before it is stored alone
+FLUSH_EVERY_S = 1.0  # while a backlog is analysed, results are stored at least this often
 JOIN_TIMEOUT_S = 10.0
 
 
@@ -44,7 +42,6 @@ class AnalysisQueue:
         self._idle = threading.Event()
         self._idle.set()
         self._thread: threading.Thread | None = None
-        self._hasher = ThreadPoolExecutor(1)  # replaced by start(), shut down by stop()
 
     def put(self, record_ids: Iterable[str], urgent: bool = False) -> None:
         """Queue records for hashing and levels (urgent ones first)."""
@@ -67,7 +64,6 @@ class AnalysisQueue:
         return self._idle.wait(timeout_s)
 
     def start(self) -> None:
-        self._hasher = ThreadPoolExecutor(1, thread_name_prefix="bounce-hash")
         self._thread = threading.Thread(target=self._run, name="bounce-analysis", daemon=True)
         self._thread.start()
 
@@ -76,17 +72,12 @@ class AnalysisQueue:
             self._queue.put((STOP, -1, None))
             self._thread.join(JOIN_TIMEOUT_S)
             self._thread = None
-        self._hasher.shutdown(wait=True)
 
     def _run(self) -> None:
         """Analyse records as they come; store results in as few writes as keep them fresh."""
         results = _Results()
         while True:
-            try:
-                item = self._queue.get(timeout=results.wait_s())
-            except queue.Empty:
-                self._store(results)
-                continue
+            item = self._queue.get()  # nothing is left unstored while this waits
             if item[2] is None:
                 self._store(results)
                 return
@@ -95,7 +86,7 @@ class AnalysisQueue:
                     self._analyse(item[2], results)
                 except Exception:
                     log.exception("bounce analysis failed for %s", item[2])
-            if results.due():
+            if results.due() or not self.pending():
                 self._store(results)
 
     def _take(self, item: tuple[int, int, str | None]) -> bool:
@@ -111,20 +102,12 @@ class AnalysisQueue:
         record = self._catalogue.get(record_id)
         if record is None:
             return
-        # The hash is read on a second thread while this one decodes: hashlib and the
-        # decoder both release the GIL, so on two cores the hash costs next to nothing.
-        digest = (
-            self._hasher.submit(self._catalogue.hash_file, record)
-            if not record.get("hash")
-            else None
-        )
         if not record.get("analysed"):
             results.analyses[record_id] = levels = self._catalogue.analyse(record)
             if levels is None:  # vanished or changed while read: say what became of it
                 results.hashes[record_id] = None
-        if digest is not None:
-            found = digest.result()
-            results.hashes.setdefault(record_id, found)
+        if not record.get("hash"):
+            results.hashes.setdefault(record_id, self._catalogue.hash_file(record))
         results.touched()
 
     def _store(self, results: _Results) -> None:
@@ -141,30 +124,21 @@ class AnalysisQueue:
 
 
 class _Results:
-    """Hashes and levels not yet stored, and when they must be."""
+    """Hashes and levels not yet stored, and since when."""
 
     def __init__(self) -> None:
         self.hashes: dict[str, str | None] = {}
         self.analyses: dict[str, dict[str, Any] | None] = {}
-        self._first = self._last = 0.0
+        self._first = 0.0
 
     def touched(self) -> None:
         """A result was added now."""
-        self._last = time.monotonic()
-        if not self._first:
-            self._first = self._last
+        self._first = self._first or time.monotonic()
 
     def due(self) -> bool:
         """True once the oldest unstored result waited FLUSH_EVERY_S."""
         return bool(self._first) and time.monotonic() - self._first >= FLUSH_EVERY_S
 
-    def wait_s(self) -> float | None:
-        """How long to wait for the next record before storing (None: nothing to store)."""
-        if not self._first:
-            return None
-        deadline = min(self._first + FLUSH_EVERY_S, self._last + GATHER_S)
-        return max(deadline - time.monotonic(), 0.0)
-
     def clear(self) -> None:
         self.hashes, self.analyses = {}, {}
-        self._first = self._last = 0.0
+        self._first = 0.0
