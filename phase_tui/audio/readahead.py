@@ -1,14 +1,12 @@
-"""Decode an `AudioStream` on a helper thread, a few blocks ahead of the code that uses them.
+"""Decode a long `AudioStream` on a helper thread, a few blocks ahead of the code that uses them.
 
 libsndfile decodes without holding the GIL, and so do the numpy and BLAS calls that
 measure a block, so on two cores the decoding of the next block overlaps the measuring of
-this one. Memory stays bounded: `depth + 1` buffers go round between the two threads.
-
-When it pays (measured on two cores): a long file (10 min of 24-bit stereo WAV measured in
-0.33 s instead of 0.45 s); a compressed file of any length, whose decoding costs as much
-as the measuring or more, in smaller blocks so that even a short one overlaps (FLAC of
-1-5 s: 3.4 ms a file instead of 5.0). A short PCM file is read on the caller's thread:
-its decoding is quick, and the hand-offs between threads would cost more than they save.
+this one: 10 min of 24-bit stereo WAV measured in 0.33 s instead of 0.45 s. Memory stays
+bounded: `depth + 1` buffers go round between the two threads. A file shorter than
+`READ_AHEAD_BLOCKS` blocks is read on the caller's thread: the thread and the hand-offs
+would cost more than they save (the analysis queue's two workers keep both cores busy on a
+backlog of short files instead).
 """
 
 from __future__ import annotations
@@ -24,21 +22,14 @@ import numpy as np
 from phase_tui.audio.stream import AudioStream
 
 _Ready = tuple[int, int] | BaseException  # (buffer index, frames), or what the decoder raised
-READ_AHEAD_BLOCKS = 8  # PCM files of at least this many blocks are decoded ahead
-COMPRESSED_FORMATS = frozenset({"FLAC", "OGG", "MP3"})  # always decoded ahead...
-COMPRESSED_BLOCKS = 8  # ...in blocks of an eighth of the file, within these bounds:
-MIN_COMPRESSED_BLOCK_FRAMES = 16384
+READ_AHEAD_BLOCKS = 8  # files of at least this many blocks are decoded ahead
 
 
 @contextlib.contextmanager
 def decoded_blocks(stream: AudioStream, block_frames: int) -> Iterator[Iterable[np.ndarray]]:
     """The blocks of `stream`, of at most `block_frames`, decoded ahead when that pays (see
     the module docstring): iterate them once, inside the `with`."""
-    header = stream.header
-    if header.format in COMPRESSED_FORMATS:
-        share = max(MIN_COMPRESSED_BLOCK_FRAMES, header.frames // COMPRESSED_BLOCKS)
-        block_frames = min(block_frames, share)
-    elif header.frames < READ_AHEAD_BLOCKS * block_frames:
+    if stream.header.frames < READ_AHEAD_BLOCKS * block_frames:
         yield stream.blocks(block_frames)
         return
     with ReadAhead(stream, block_frames) as ahead:
