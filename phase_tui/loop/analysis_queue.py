@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 URGENT, BACKLOG, STOP = 0, 1, -1
 WORKERS = min(2, os.cpu_count() or 1)
 WORKER_NICENESS = 10
-FLUSH_EVERY_S = 1.0  # while a backlog is analysed, results are stored at least this often
+FLUSH_EVERY_S = 2.0  # while a backlog is analysed, results are stored at least this often
 JOIN_TIMEOUT_S = 10.0
 
 

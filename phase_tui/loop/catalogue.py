@@ -115,10 +115,11 @@ class BounceCatalogue:
 
     def reload(self) -> None:
         """Rebuild the indexes from the Store (after another process changed it)."""
-        with self._lock:
-            self._by_path, self._by_id = {}, {}
-            for record in self.store.all(BOUNCES):
-                self._remember(record)
+        with self._lock:  # built aside, then swapped in whole (`get` reads without the lock)
+            records = self.store.all(BOUNCES)
+            by_id = {record["id"]: record for record in records}
+            self._by_path = {record["path"]: record for record in records}
+            self._by_id = by_id
 
     def records(self) -> list[Record]:
         """Every bounce record, oldest first."""
@@ -126,9 +127,10 @@ class BounceCatalogue:
             return sorted(self._by_path.values(), key=lambda r: r["id"])
 
     def get(self, record_id: str) -> Record | None:
-        """A record by id, or None."""
-        with self._lock:
-            return self._by_id.get(record_id)
+        """A record by id, or None. Read without the lock, which a Store write holds for tens
+        of milliseconds that the analysis workers must not wait: the index is only changed
+        key by key or replaced whole, each an atomic step."""
+        return self._by_id.get(record_id)
 
     def by_path(self, path: Path) -> Record | None:
         with self._lock:
