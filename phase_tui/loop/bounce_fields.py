@@ -35,7 +35,7 @@ def bounce_file(root: Path, record: Mapping[str, Any]) -> Path:
     return root / str(record["path"])
 
 
-def file_status(path: Path) -> os.stat_result | None:
+def file_status(path: str | Path) -> os.stat_result | None:
     """The file's own status (links not followed); None when it is gone or unreachable."""
     try:
         return os.lstat(path)

@@ -146,7 +146,7 @@ class BounceCatalogue:
                 and not (record.get("hash") and record.get("analysed"))
             ]
 
-    def location(self, path: Path) -> str:
+    def location(self, path: str | Path) -> str:
         """How a file is stored: studio-relative inside the studio, else absolute."""
         text = os.fspath(path)  # a string test: Path.relative_to costs more than the stat
         prefix = self._root_prefix
@@ -172,7 +172,7 @@ class BounceCatalogue:
     # ------------------------------------------------------------------ registering
     def register(
         self,
-        paths: Iterable[Path],
+        paths: Iterable[str | Path],
         fresh_s: float = 0.0,
         on_fresh: Callable[[Path], None] | None = None,
     ) -> tuple[list[Record], list[Record]]:
@@ -203,9 +203,9 @@ class BounceCatalogue:
                 if unchanged(known, st):
                     continue
                 if on_fresh is not None and now - st.st_mtime < fresh_s:
-                    on_fresh(path)
+                    on_fresh(Path(path))
                     continue
-                fields = {**header_fields(path, st), "path": key}
+                fields = {**header_fields(Path(path), st), "path": key}
                 if known is None:
                     inserts.append({**fields, **self._context(), "hash": None})
                 else:
@@ -233,7 +233,9 @@ class BounceCatalogue:
                     gone[known["id"]] = {"status": MISSING, "missing_since": now}
             return self._update(gone)
 
-    def mark_vanished(self, folders: Iterable[Path], present: Iterable[Path]) -> list[Record]:
+    def mark_vanished(
+        self, folders: Iterable[Path], present: Iterable[str | Path]
+    ) -> list[Record]:
         """Mark records under `folders` whose file is not among `present` as missing."""
         roots = [folder_prefix(self.location(folder)) for folder in folders]
         present = {self.location(path) for path in present}

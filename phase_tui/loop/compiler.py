@@ -19,13 +19,13 @@ from phase_tui.loop.ignore import IgnoreRules
 BATCH_FILES = 500
 
 
-def walk_candidates(folders: Sequence[Path], rules: IgnoreRules) -> Iterator[Path]:
+def walk_candidates(folders: Sequence[Path], rules: IgnoreRules) -> Iterator[str]:
     """Every candidate file under `folders` (links to folders are not followed: no loops)."""
     for root in folders:
         yield from rules.candidates_under(root, root)
 
 
-def batched(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
+def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
     """Lists of up to `size` items (itertools.batched arrives with Python 3.12)."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -46,7 +46,7 @@ def catch_up(
     """
     present_folders = [folder for folder in folders if folder.is_dir()]
     report = ScanReport()
-    present: list[Path] = []
+    present: list[str] = []
 
     def settling(path: Path) -> None:
         report.settling.append(path)

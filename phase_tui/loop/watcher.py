@@ -127,7 +127,7 @@ class FolderWatcher:
                 self._report([source])
             if kind in ("created", "moved"):
                 path = Path(os.fsdecode(event.dest_path)) if kind == "moved" else source
-                self._report(self._rules.candidates_under(path, root))
+                self._report(map(Path, self._rules.candidates_under(path, root)))
 
     def _report(self, paths: Iterable[Path], closed: bool = False) -> None:
         for path in paths:
@@ -153,7 +153,7 @@ class FolderWatcher:
             return
         self._set(watch, mode, detail)
         if walk:
-            self._report(self._rules.candidates_under(watch.folder, watch.folder))
+            self._report(map(Path, self._rules.candidates_under(watch.folder, watch.folder)))
 
     def _start_observer(self, watch: _Watch) -> tuple[str, str]:
         polling = f"polling every {self._poll_s:g} s"
