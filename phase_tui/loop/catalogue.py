@@ -233,9 +233,7 @@ class BounceCatalogue:
                     gone[known["id"]] = {"status": MISSING, "missing_since": now}
             return self._update(gone)
 
-    def mark_vanished(
-        self, folders: Iterable[Path], present: Iterable[str | Path]
-    ) -> list[Record]:
+    def mark_vanished(self, folders: Iterable[Path], present: Iterable[str | Path]) -> list[Record]:
         """Mark records under `folders` whose file is not among `present` as missing."""
         roots = [folder_prefix(self.location(folder)) for folder in folders]
         present = {self.location(path) for path in present}
