@@ -27,7 +27,12 @@ from phase_tui.config.kinds import (
     number,
     whole,
 )
-from phase_tui.config.settings import BUILTIN_PHASES, WatchSettings
+from phase_tui.config.settings import (
+    BUILTIN_PHASES,
+    ArtSettings,
+    WatchSettings,
+    WaveformSettings,
+)
 from phase_tui.loop.ignore import DEFAULT_IGNORE
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -210,4 +215,31 @@ WATCH = Section(
     cls=WatchSettings,
 )
 
-SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH)
+WAVEFORM = Section(
+    "waveform",
+    "How waveforms are drawn in the terminal.",
+    fields=(
+        Field(
+            "style",
+            choice("braille", "blocks"),
+            "braille",
+            'Dots or bars: "braille" (2 x 4 dots a cell, finer) or "blocks".',
+        ),
+    ),
+    attr="waveform",
+    cls=WaveformSettings,
+)
+
+ART = Section(
+    "art",
+    "PNG art of a bounce (waveform, section map, title, duration, loudness) in art/.",
+    fields=(
+        Field("auto", BOOL, False, "Make the art of every new bounce (true), or on request."),
+        Field("width", whole(64), 1600, "Width in pixels (>= 64)."),
+        Field("height", whole(64), 900, "Height in pixels (>= 64)."),
+    ),
+    attr="art",
+    cls=ArtSettings,
+)
+
+SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART)

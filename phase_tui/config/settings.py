@@ -62,6 +62,22 @@ class WatchSettings:
 
 
 @dataclass(frozen=True)
+class WaveformSettings:
+    """`[waveform]`: how waveforms are drawn in the terminal."""
+
+    style: str = "braille"  # "braille" (2 x 4 dots a cell) or "blocks"
+
+
+@dataclass(frozen=True)
+class ArtSettings:
+    """`[art]`: PNG art of bounces (waveform, sections, title), saved under `art/`."""
+
+    auto: bool = False  # a PNG for every new bounce
+    width: int = 1600
+    height: int = 900
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of a studio, validated. `path` is the file (None for the built-in defaults)."""
 
@@ -74,6 +90,8 @@ class Config:
     default_phase: str
     keys: Mapping[str, str] = field(hash=False)
     watch: WatchSettings = WatchSettings()
+    waveform: WaveformSettings = WaveformSettings()
+    art: ArtSettings = ArtSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""

@@ -229,6 +229,18 @@ def test_app_type_errors(line: str, message: str) -> None:
     assert str(error_of(f"[app]\n{line}\n")) == f"{FILE} line 2: {message}"
 
 
+def test_waveform_and_art_settings() -> None:
+    config = load_config_text('[waveform]\nstyle = "Blocks"\n\n[art]\nauto = true\nwidth = 800\n')
+    assert config.waveform.style == "blocks"
+    assert (config.art.auto, config.art.width, config.art.height) == (True, 800, 900)
+    assert str(error_of('[waveform]\nstyle = "dots"\n')) == (
+        f'{FILE} line 2: `waveform.style` expects one of "braille", "blocks", found string "dots"'
+    )
+    assert str(error_of("[art]\nheight = 10\n")) == (
+        f"{FILE} line 2: `art.height` expects a whole number >= 64, found integer 10"
+    )
+
+
 def test_ints_are_accepted_where_floats_are_expected_but_not_the_reverse() -> None:
     config = load_config_text("[phases.remix]\npayload_timeout_s = 3\nleave_after_minutes = 0\n")
     assert config.phase("remix").payload_timeout_s == 3.0
@@ -270,14 +282,14 @@ def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
     assert str(error) == (
         f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-        "keys, watch); did you mean `[keys]`?"
+        "keys, watch, waveform, art); did you mean `[keys]`?"
     )
 
 
 def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
     assert str(error) == (
-        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch); "
+        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch, waveform, art); "
         "did you mean `app.theme` (under [app])?"
     )
 
