@@ -157,6 +157,10 @@ class Waveform(Widget, can_focus=True):
     def action_clear_selection(self) -> None:
         self._set_view(self.viewport.cleared())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a selection; with none, it goes to the screen (e.g. back)."""
+        return action != "clear_selection" or self.viewport.selection is not None
+
     def set_cursor(self, cursor_s: float) -> None:
         """Put the cursor at `cursor_s` (e.g. the playback position), keeping it in view."""
         self._set_view(self.viewport.jumped(cursor_s))
