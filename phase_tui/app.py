@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -48,6 +48,9 @@ from phase_tui.session.sessions import resume_or_start, start_session
 from phase_tui.store import Record
 from screens.dashboard import DashboardScreen
 from widgets.hud import HudState
+
+if TYPE_CHECKING:
+    from phase_tui.audio.peaks_cache import PeaksCache
 
 log = logging.getLogger(__name__)
 
@@ -345,6 +348,47 @@ class PhaseOSApp(App[int]):
 
         return self.context.store.all(BOUNCES)
 
+    def bounce_record(self, record_id: str) -> Record | None:
+        """A bounce record as stored now, or None."""
+        from phase_tui.loop.catalogue import BOUNCES
+
+        return self.context.store.get(BOUNCES, record_id)
+
+    def peaks_cache(self) -> PeaksCache:
+        """The studio's cache of waveform peaks."""
+        from phase_tui.audio.peaks_cache import PeaksCache
+
+        return PeaksCache(self.context.studio.peaks_dir)
+
+    def open_bounce(self, record: Record) -> None:
+        """Show one bounce up close: waveform, sections, loudness, metadata."""
+        from screens.bounce_detail import BounceDetailScreen
+
+        self.push_screen(BounceDetailScreen(record))
+
+    @work(thread=True, exit_on_error=False, group="art")
+    def make_art(self, record: Record) -> None:
+        """Draw the PNG art of a bounce into art/ and say where it is."""
+        from phase_tui.audio.errors import UnreadableAudio
+        from phase_tui.loop.bounce_art import bounce_details, make_art
+
+        config = self.context.config
+        colour = config.phase(self.switcher.current).colour
+        try:
+            path = make_art(
+                self.bounce_path(record),
+                bounce_details(record),
+                colour,
+                config.art,
+                self.peaks_cache(),
+                self.context.studio.art_dir,
+            )
+        except UnreadableAudio as error:
+            self.call_from_thread(self.notify, error.reason, title="No art", severity="warning")
+            return
+        shown = self.context.studio.relative(path)
+        self.call_from_thread(self.notify, shown, title="Art saved", timeout=8)
+
     def bounce_path(self, record: Record) -> Path:
         """The file of a bounce record on this machine."""
         from phase_tui.loop.bounce_fields import bounce_file
@@ -517,10 +561,13 @@ def _phase_screen(phase: str) -> Screen[None]:
 
 def describe_bindings() -> list[tuple[str, str, str]]:
     """(id, key, description) of every remappable binding, for docs and `phase-os keys`."""
+    from screens.bounce_detail import BounceDetailScreen
     from screens.bounces import BouncesScreen
+    from widgets.waveform import Waveform
 
     rows = []
-    for binding in (*PhaseOSApp.BINDINGS, *BouncesScreen.BINDINGS):
+    screens = (BouncesScreen, BounceDetailScreen, Waveform)
+    for binding in (*PhaseOSApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)):
         if not isinstance(binding, Binding) or binding.id is None:
             continue  # not remappable (escape and the like)
         rows.append((binding.id, binding.key, binding.description))

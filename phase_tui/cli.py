@@ -17,6 +17,7 @@ import click
 from phase_tui import control
 from phase_tui.cli_bounces import bounces, scan
 from phase_tui.cli_state import State, pass_state
+from phase_tui.cli_visual import art, wave
 from phase_tui.config import ConfigError, default_config_text, load_config
 from phase_tui.context import StudioContext
 from phase_tui.events import PayloadFinished
@@ -266,6 +267,8 @@ def stats(state: State, as_json: bool) -> None:
 # ------------------------------------------------------------------ bounces
 cli.add_command(bounces)
 cli.add_command(scan)
+cli.add_command(wave)
+cli.add_command(art)
 
 
 # ------------------------------------------------------------------ sessions

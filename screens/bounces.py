@@ -2,7 +2,8 @@
 
 Sorted by time, name, duration or loudness (a key cycles, `r` reverses, a click on a
 column header picks it); the filter keeps the rows with every typed word in their name,
-track, format, status, session or phase. Space plays or stops the selected bounce.
+track, format, status, session or phase. Space plays or stops the selected bounce, enter
+opens it up close (waveform, sections, loudness), `a` makes its PNG art.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class BouncesScreen(StudioScreen):
         Binding("s", "cycle_sort", "Sort", id="bounces.sort"),
         Binding("r", "reverse", "Reverse", id="bounces.reverse"),
         Binding("c", "copy_folder", "Copy folder", id="bounces.copy_folder"),
+        Binding("a", "art", "PNG art", id="bounces.art"),
         Binding("slash", "filter", "Filter", id="bounces.filter"),
         Binding("escape", "leave_filter", "Back to the table", show=False),
     ]
@@ -126,6 +128,11 @@ class BouncesScreen(StudioScreen):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(str(event.row_key.value))
 
+    @on(DataTable.RowSelected, "#bounce-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if (record := self._by_id.get(str(event.row_key.value))) is not None:
+            self.studio_app.open_bounce(record)
+
     @on(DataTable.HeaderSelected, "#bounce-table")
     def _header_selected(self, event: DataTable.HeaderSelected) -> None:
         sort = str(event.column_key.value)
@@ -171,6 +178,14 @@ class BouncesScreen(StudioScreen):
         folder = str(self.studio_app.bounce_path(record).parent)
         self.app.copy_to_clipboard(folder)
         self.app.notify(folder, title="Folder copied to the clipboard", timeout=8)
+
+    def action_art(self) -> None:
+        """Make the PNG art of the selected bounce in art/."""
+        record = self.selected()
+        if record is None:
+            self.app.notify("Select a bounce first", severity="warning", timeout=3)
+            return
+        self.studio_app.make_art(record)
 
     def action_filter(self) -> None:
         """Type words to filter the bounces."""

@@ -235,8 +235,8 @@ ART = Section(
     "PNG art of a bounce (waveform, section map, title, duration, loudness) in art/.",
     fields=(
         Field("auto", BOOL, False, "Make the art of every new bounce (true), or on request."),
-        Field("width", whole(64), 1600, "Width in pixels (>= 64)."),
-        Field("height", whole(64), 900, "Height in pixels (>= 64)."),
+        Field("width", whole(160), 1600, "Width in pixels (>= 160)."),
+        Field("height", whole(90), 900, "Height in pixels (>= 90)."),
     ),
     attr="art",
     cls=ArtSettings,

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phase_tui.activity import EVENTS
 from phase_tui.config import Config
@@ -29,6 +29,9 @@ from phase_tui.loop.ignore import IgnoreRules
 from phase_tui.loop.settle import SettleTracker
 from phase_tui.loop.watcher import FolderWatcher, WatchHealth
 from phase_tui.store import Record, Store
+
+if TYPE_CHECKING:
+    from phase_tui.loop.bounce_art import AutoArt
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,12 @@ class BounceLogger:
             rearm_interval_s=rearm_interval_s,
         )
         self.analysis = AnalysisQueue(self.catalogue, self._on_analysed)
+        self._config = config
+        self.art: AutoArt | None = None
+        if config.art.auto:  # Pillow and numpy: imported only when art is wanted
+            from phase_tui.loop.bounce_art import AutoArt
+
+            self.art = AutoArt(root, config.art)
         self._unfinished = [record["id"] for record in self.catalogue.unfinished()]
         self._stopping = threading.Event()
         self._watching = False  # files still being written are left to the settle tracker
@@ -103,6 +112,8 @@ class BounceLogger:
         self.watcher.stop()
         self.settle.stop()
         self.analysis.stop()
+        if self.art is not None:
+            self.art.stop()
         if self._thread is not None:
             self._thread.join(JOIN_TIMEOUT_S)
             self._thread = None
@@ -175,6 +186,10 @@ class BounceLogger:
     def _on_analysed(self, found: list[Identified]) -> None:
         self._log(found, live=False)
         self._emit(BouncesChanged(len(found)))
+        if self.art is not None:
+            phase = self._context().get("phase") or self._config.default_phase
+            colour = self._config.phase(str(phase)).colour
+            self.art.submit((i.record for i in found if i.kind in LOGGED_KINDS), colour)
 
     def _log(self, found: list[Identified], live: bool) -> None:
         """Journal the bounces among `found` (one write) and report each one."""

@@ -68,6 +68,16 @@ class Studio:
     def cache_dir(self) -> Path:
         return self.internal / "cache"
 
+    @property
+    def peaks_dir(self) -> Path:
+        """Waveform peaks by content hash (a cache: rebuilt when missing or damaged)."""
+        return self.cache_dir / "peaks"
+
+    @property
+    def art_dir(self) -> Path:
+        """PNG art of bounces."""
+        return self.root / "art"
+
     def folder(self, name: str) -> Path:
         """The absolute path of one of the studio's folders (`bounces`, `memos`, ...)."""
         return self.root / name

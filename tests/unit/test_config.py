@@ -237,7 +237,7 @@ def test_waveform_and_art_settings() -> None:
         f'{FILE} line 2: `waveform.style` expects one of "braille", "blocks", found string "dots"'
     )
     assert str(error_of("[art]\nheight = 10\n")) == (
-        f"{FILE} line 2: `art.height` expects a whole number >= 64, found integer 10"
+        f"{FILE} line 2: `art.height` expects a whole number >= 90, found integer 10"
     )
 
 
