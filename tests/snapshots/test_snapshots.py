@@ -94,3 +94,17 @@ def test_bounce_catalogue(snap_compare: Callable[..., bool], tmp_path: Path) -> 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_catalogue)
+
+
+def test_bounce_detail(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    from tests.ui.test_bounce_detail import open_detail, registered
+
+    app = snapshot_app(tmp_path)
+    registered(app)
+
+    async def open_it(pilot: Pilot[int]) -> None:
+        await open_detail(pilot)
+        await pilot.press("right", "right", "right")  # the cursor moves, the plot follows
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)

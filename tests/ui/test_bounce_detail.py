@@ -4,6 +4,7 @@ only the peaks cache."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from textual.pilot import Pilot
 from phase_tui.app import PhaseOSApp
 from phase_tui.loop.catalogue import BounceCatalogue
 from screens.bounce_detail import BounceDetailScreen
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import FROZEN_NOW, wait_for
 from widgets.bounce_table import BounceTable
 from widgets.waveform import Waveform
 
@@ -36,6 +37,7 @@ def registered(app: PhaseOSApp) -> Path:
     """One analysed bounce in the studio; its file."""
     root = app.context.studio.root
     path = quiet_loud_quiet(root / "bounces" / "night drive v2.wav")
+    os.utime(path, (FROZEN_NOW - 3600, FROZEN_NOW - 3600))  # a fixed "exported" time
     catalogue = BounceCatalogue(app.context.store, root, lambda: {"session": "s"})
     new, _ = catalogue.register([path])
     catalogue.classify(
