@@ -1,4 +1,5 @@
-"""Smoke test of the real `phase-os` command in tmux: keys, `echo` and the shell."""
+"""Smoke test of the real `phase-os` command in tmux: keys, `echo` and the shell; a bounce
+exported while it runs, drawn up close and saved as art."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 PHASE_OS = str(Path(sys.executable).with_name("phase-os"))
 SESSION = f"phase-os-smoke-{os.getpid()}"
@@ -102,3 +105,23 @@ def journal(studio: Path) -> str:
         capture_output=True,
         text=True,
     ).stdout
+
+
+def test_real_command_logs_a_bounce_and_draws_it(studio: Path) -> None:
+    wait_for_screen("Dashboard")
+    rate = 22050
+    t = np.arange(30 * rate) / rate
+    level = np.where(t < 10, 0.03, np.where(t < 20, 0.8, 0.03))
+    partial = studio / "bounces" / "smoke test v1.wav.part"  # exported, then renamed in
+    sf.write(partial, level * np.sin(2 * np.pi * 110 * t), rate, format="WAV")
+    partial.rename(studio / "bounces" / "smoke test v1.wav")
+    tmux("send-keys", "-t", SESSION, "b")
+    wait_for_screen("smoke test v1.wav")
+    tmux("send-keys", "-t", SESSION, "Down", "Enter")
+    shown = wait_for_screen("╵0:10")  # the waveform's ruler
+    assert "⣿" in shown and "intro" in shown and "drop" in shown
+    tmux("send-keys", "-t", SESSION, "a")
+    wait_for_screen("Art saved")
+    (art,) = (studio / "art").glob("*.png")
+    assert art.name.startswith("smoke-test-v1-")
+    tmux("send-keys", "-t", SESSION, "C-q")
