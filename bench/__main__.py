@@ -14,11 +14,19 @@ import sys
 import time
 from types import ModuleType
 
-from bench import bounces, idle, memory, phase_latency, startup, status
+from bench import bounces, idle, memory, phase_latency, startup, status, waveform_redraw
 from bench.common import BENCH_DIR, BenchContext, Row
 from bench.report import machine, text_table, write_results
 
-MEASURES: list[ModuleType] = [startup, idle, memory, status, phase_latency, bounces]
+MEASURES: list[ModuleType] = [
+    startup,
+    idle,
+    memory,
+    status,
+    phase_latency,
+    bounces,
+    waveform_redraw,
+]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
