@@ -14,7 +14,16 @@ import sys
 import time
 from types import ModuleType
 
-from bench import bounces, idle, memory, phase_latency, startup, status, waveform_redraw
+from bench import (
+    bounces,
+    idle,
+    memory,
+    peaks,
+    phase_latency,
+    startup,
+    status,
+    waveform_redraw,
+)
 from bench.common import BENCH_DIR, BenchContext, Row
 from bench.report import machine, text_table, write_results
 
@@ -25,6 +34,7 @@ MEASURES: list[ModuleType] = [
     status,
     phase_latency,
     bounces,
+    peaks,
     waveform_redraw,
 ]
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from bench.common import status_kib
 from phase_tui.context import StudioContext
 from phase_tui.events import BounceLogged
 from phase_tui.loop.compiler import catch_up, walk_candidates
@@ -117,7 +117,7 @@ def memory(studio: Path) -> dict[str, Any]:
     logger, _settle_s = open_logger(studio, lambda _event: None)
     paths = list(walk_candidates(logger.folders, logger.rules))
     found = register_and_analyse(logger)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = status_kib("VmHWM")  # not ru_maxrss: a child's starts at its parent's RSS
     catalogue = logger.catalogue
     records = catalogue.records()
     direct_s = timed(lambda: [(catalogue.hash_file(r), catalogue.analyse(r)) for r in records])

@@ -46,9 +46,10 @@ NOTE = (
     "in 65,536-frame blocks on one thread, as soundfile alone does (the reference of the "
     "analysis); throughput in MB/s of file bytes. Memory: another child catches up and "
     "analyses 3 files (1 with --quick) of 10 min of 24-bit stereo 48 kHz WAV; its peak RSS "
-    "(ru_maxrss) is taken right after. Then, for the informational long-file throughput "
-    "row, it times `catalogue.hash_file` + `catalogue.analyse` of each file (the audio work "
-    "alone: no Store write, no batching window) against decoding the files alone."
+    "(VmHWM: its own high-water mark) is taken right after. Then, for the informational "
+    "long-file throughput row, it times `catalogue.hash_file` + `catalogue.analyse` of each "
+    "file (the audio work alone: no Store write, no batching window) against decoding the "
+    "files alone."
 )
 
 

@@ -236,3 +236,12 @@ def ratio(value: float, reference: float) -> float:
 def upper_marker(phase: str) -> bytes:
     """What the HUD shows for a phase: its name in upper case."""
     return phase.upper().encode()
+
+
+def status_kib(field: str) -> int:
+    """A memory figure of this process in KiB from /proc/self/status: VmRSS (now) or VmHWM
+    (the highest since the program started)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")

@@ -21,18 +21,10 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from bench.common import status_kib
 from phase_tui.audio.peaks import compute_peaks
 
 DECODE_BLOCK_FRAMES = 65536
-
-
-def status_kib(field: str) -> int:
-    """A memory figure of this process in KiB from /proc/self/status: VmRSS (now) or VmHWM
-    (the highest since the program started)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def decode(path: Path) -> None:

@@ -36,6 +36,7 @@ class BounceDetailScreen(StudioScreen):
 
     DEFAULT_CSS = """
     BounceDetailScreen #detail-title { padding: 0 1; text-style: bold; }
+    BounceDetailScreen #detail-title.-problem { color: $warning; }
     BounceDetailScreen Waveform { height: 1fr; min-height: 8; margin: 0 1; }
     BounceDetailScreen LoudnessPlot { height: 10; margin: 0 1; }
     BounceDetailScreen BounceDetail { height: auto; max-height: 12; }
@@ -117,6 +118,10 @@ class BounceDetailScreen(StudioScreen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.overview = overview = message.overview
+        if problem := overview.peaks.problem:  # e.g. truncated: drawn as far as it goes
+            title = self.query_one("#detail-title", Static)
+            title.update(f"{self.record.get('name')} · {problem}")
+            title.add_class("-problem")
         self.query_one(Waveform).show(overview.peaks, overview.sections)
         self._curve = overview.loudness_curve()
         self.query_one(LoudnessPlot).show(*self._curve, overview.sections)

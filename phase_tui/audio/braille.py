@@ -42,7 +42,8 @@ def draw_waveform(
 ) -> WaveText:
     """Draw columns of (min, max, rms), full scale = 1.0, in `height` text rows. Braille
     takes two columns a cell (an odd count leaves the last half cell empty), blocks one."""
-    amplitude = np.minimum(np.maximum(np.abs(minimum), np.abs(maximum)), 1.0)
+    extremes = np.maximum(np.abs(minimum), np.abs(maximum))
+    amplitude = np.minimum(np.nan_to_num(extremes, nan=0.0), 1.0)  # NaN samples: silence
     per_cell = columns_per_cell(style)
     levels_per_row = 4 if style == BRAILLE_STYLE else 2  # dots, or half cells for blocks
     levels = height * levels_per_row  # vertical resolution, top to bottom
@@ -53,7 +54,8 @@ def draw_waveform(
     level_index = np.arange(levels)[:, np.newaxis] + 0.5 - half  # distance to the middle
     filled = np.abs(level_index) < reach[np.newaxis, :]
     text = _braille(filled, height) if style == BRAILLE_STYLE else _blocks(filled, height)
-    inner = _inner_cells(np.minimum(rms, 1.0), height, per_cell, len(text[0]) if text else 0)
+    core = np.minimum(np.nan_to_num(rms, nan=0.0), 1.0)
+    inner = _inner_cells(core, height, per_cell, len(text[0]) if text else 0)
     return WaveText(text, inner)
 
 

@@ -8,6 +8,7 @@ used. Slow: call it on a worker thread.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from phase_tui.audio.peaks import Peaks, compute_peaks
 from phase_tui.audio.peaks_cache import PeaksCache
 from phase_tui.audio.section_detection import detect_sections
 from phase_tui.audio.sections import Section
+
+log = logging.getLogger(__name__)
 
 SECTION_HOP_S = 0.1  # the resolution of section detection
 LOUDNESS_HOP_S = 0.4  # short-term level: BS.1770's momentary window
@@ -55,7 +58,10 @@ def load_overview(
     if peaks is None:
         peaks = compute_peaks(path, progress, cancelled)
         if cache is not None:
-            cache.save(digest, peaks)
+            try:
+                cache.save(digest, peaks)
+            except OSError as error:  # a full disk or a read-only studio: draw it all the same
+                log.warning("peaks of %s not cached: %s", path, error)
     return Overview(digest, peaks, tuple(sections_of(peaks)))
 
 

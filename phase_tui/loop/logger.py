@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOGGED_KINDS = frozenset({"new", "reexport"})
+# A bounce logged live is classified before it is measured, and comes back from the
+# analysis as "same": its art waits for that, to show its loudness.
+MEASURED_KINDS = LOGGED_KINDS | {"same"}
 NOT_A_BOUNCE = {UNREADABLE: "Unreadable", EMPTY: "Empty", INCOMPLETE: "Incomplete"}
 NOTICES_SHOWN = 5  # per batch; more are summed up in one notice
 JOIN_TIMEOUT_S = 10.0
@@ -189,7 +192,7 @@ class BounceLogger:
         if self.art is not None:
             phase = self._context().get("phase") or self._config.default_phase
             colour = self._config.phase(str(phase)).colour
-            self.art.submit((i.record for i in found if i.kind in LOGGED_KINDS), colour)
+            self.art.submit((i.record for i in found if i.kind in MEASURED_KINDS), colour)
 
     def _log(self, found: list[Identified], live: bool) -> None:
         """Journal the bounces among `found` (one write) and report each one."""

@@ -137,3 +137,18 @@ async def test_an_unreadable_bounce_says_why(make_app: Callable[..., PhaseOSApp]
         await wait_for(pilot, lambda: isinstance(app.screen, BounceDetailScreen))
         wave = app.screen.query_one(Waveform)
         await wait_for(pilot, lambda: "cannot draw" in "".join(lines_of(wave)), timeout_s=10)
+
+
+async def test_a_truncated_bounce_is_drawn_as_far_as_it_goes(
+    make_app: Callable[..., PhaseOSApp],
+) -> None:
+    app = make_app()
+    path = registered(app)
+    with path.open("r+b") as file:  # cut after it was logged: a third of it is gone
+        file.truncate(path.stat().st_size * 2 // 3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot)
+        assert screen.overview is not None
+        assert screen.overview.peaks.duration_s == pytest.approx(24.0, abs=0.1)
+        title = str(screen.query_one("#detail-title").render())
+        assert "truncated" in title and "36.0 s" in title
