@@ -7,16 +7,11 @@ the studio for the phase colour, the size from `[art]`, the peaks cache and `art
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from phase_tui.cli_state import State, pass_state
-
-if TYPE_CHECKING:
-    from phase_tui.audio.sections import Section
 
 AUDIO_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -41,7 +36,7 @@ def wave(file: Path, width: int | None, height: int, style: str) -> None:
     from phase_tui.audio.braille import columns_per_cell, draw_waveform
     from phase_tui.audio.errors import UnreadableAudio
     from phase_tui.audio.overview import load_overview
-    from phase_tui.audio.ruler import ruler_text
+    from phase_tui.audio.ruler import ruler_text, section_labels
     from phase_tui.formatting import format_clock
 
     width = width or shutil.get_terminal_size((80, 24)).columns
@@ -60,21 +55,10 @@ def wave(file: Path, width: int | None, height: int, style: str) -> None:
     click.secho(title, bold=True)
     if peaks.problem:
         click.secho(peaks.problem, fg="yellow")
-    click.echo(_labels(overview.sections, duration_s, width))
+    click.echo(section_labels(overview.sections, 0.0, duration_s, width, mark="|")[0])
     for row in drawn.rows:
         click.secho(row, fg="cyan")
     click.echo(ruler_text(0.0, duration_s, width))
-
-
-def _labels(sections: Sequence[Section], duration_s: float, width: int) -> str:
-    """Each section's label where it starts, cut before the next one."""
-    cells = [" "] * width
-    for section in sections:
-        first = int(section.start_s / duration_s * width) if duration_s else 0
-        last = min(int(section.end_s / duration_s * width), width) if duration_s else width
-        label = ("|" + section.label)[: max(last - first - 1, 0)]
-        cells[first : first + len(label)] = label
-    return "".join(cells)
 
 
 @click.command()

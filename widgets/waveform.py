@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from phase_tui.audio.braille import BRAILLE_STYLE, columns_per_cell, draw_waveform
-from phase_tui.audio.ruler import ruler_text
+from phase_tui.audio.ruler import ruler_text, section_labels
 from phase_tui.audio.sections import Section
 from phase_tui.audio.viewport import Viewport
 
@@ -202,26 +202,17 @@ class Waveform(Widget, can_focus=True):
         )
         cell_s = view.span_s / width
         centres_s = view.start_s + (np.arange(width) + 0.5) * cell_s
-        band = self._bands(centres_s)
+        labels, bands = section_labels(self.sections, view.start_s, view.span_s, width)
+        band = np.array(bands)
         lines = [
             self._wave_line(row, wave.inner[y], band, centres_s, cell_s)
             for y, row in enumerate(wave.rows)
         ]
         if framed:
-            lines.insert(0, self._label_line(width, cell_s))
+            lines.insert(0, self._label_line(labels, bands))
             ruler = ruler_text(view.start_s, view.span_s, width)
             lines.append(Strip([Segment(ruler, self.get_component_rich_style("waveform--ruler"))]))
         return lines
-
-    def _bands(self, centres_s: np.ndarray) -> np.ndarray:
-        """Per cell: 0 outside any section, else 1 or 2 alternating by section."""
-        if not self.sections:
-            return np.zeros(len(centres_s), int)
-        starts = np.array([section.start_s for section in self.sections])
-        index = np.searchsorted(starts, centres_s, side="right") - 1
-        ends = np.array([section.end_s for section in self.sections])
-        inside = (index >= 0) & (centres_s < ends[np.maximum(index, 0)])
-        return np.where(inside, 1 + index % 2, 0)
 
     def _wave_line(
         self, row: str, inner: np.ndarray, band: np.ndarray, centres_s: np.ndarray, cell_s: float
@@ -251,20 +242,8 @@ class Waveform(Widget, can_focus=True):
             style += get("waveform--cursor")
         return style
 
-    def _label_line(self, width: int, cell_s: float) -> Strip:
-        """Each visible section's label from the cell where it starts (or the left edge)."""
-        cells = [" "] * width
-        styles: list[int] = [0] * width
-        view = self.viewport
-        for index, section in enumerate(self.sections):
-            if section.end_s <= view.start_s or section.start_s >= view.end_s:
-                continue
-            first = max(int((section.start_s - view.start_s) / cell_s), 0)
-            last = min(int((section.end_s - view.start_s) / cell_s), width)
-            for offset, char in enumerate(section.label[: max(last - first - 1, 0)]):
-                cells[first + offset] = char
-            for cell in range(first, last):
-                styles[cell] = 1 + index % 2
+    def _label_line(self, labels: str, bands: list[int]) -> Strip:
+        """The section labels, each on its band's colour."""
         get = self.get_component_rich_style
         label = get("waveform--label")
         looks = [
@@ -272,8 +251,8 @@ class Waveform(Widget, can_focus=True):
             label + Style(bgcolor=get("waveform--band-a").bgcolor),
             label + Style(bgcolor=get("waveform--band-b").bgcolor),
         ]
-        cuts = [0, *(i for i in range(1, width) if styles[i] != styles[i - 1]), width]
-        return Strip([Segment("".join(cells[a:b]), looks[styles[a]]) for a, b in pairwise(cuts)])
+        cuts = [0, *(i for i in range(1, len(bands)) if bands[i] != bands[i - 1]), len(bands)]
+        return Strip([Segment(labels[a:b], looks[bands[a]]) for a, b in pairwise(cuts)])
 
     def _message_lines(self, width: int, height: int) -> list[Strip]:
         style = self.get_component_rich_style("waveform--message")

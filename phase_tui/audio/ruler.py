@@ -1,12 +1,16 @@
-"""A time ruler as one line of text: ticks at a round interval, labelled m:ss.
+"""The lines above and below a waveform: section labels, and a time ruler with ticks at a
+round interval labelled m:ss.
 
-Shared by the waveform widget and `phase-os wave`. The interval is the smallest round one
-(0.1 s .. 10 min) that leaves room for every label.
+Shared by the waveform widget and `phase-os wave`. The ruler's interval is the smallest
+round one (0.1 s .. 10 min) that leaves room for every label.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+
+from phase_tui.audio.sections import Section
 
 INTERVALS_S = (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 TICK = "╵"
@@ -40,3 +44,24 @@ def ruler_text(start_s: float, span_s: float, width: int) -> str:
         elif at < width:
             cells[at] = TICK
     return "".join(cells)
+
+
+def section_labels(
+    sections: Sequence[Section], start_s: float, span_s: float, width: int, mark: str = ""
+) -> tuple[str, list[int]]:
+    """`width` characters with each visible section's label (after `mark`) from the cell
+    where it starts, cut before the next one; and per cell, 0 outside every section, else
+    1 or 2 alternating from section to section (for coloured bands)."""
+    cells, bands = [" "] * width, [0] * width
+    if width <= 0 or span_s <= 0:
+        return "".join(cells), bands
+    cell_s = span_s / width
+    for index, section in enumerate(sections):
+        if section.end_s <= start_s or section.start_s >= start_s + span_s:
+            continue
+        first = max(int((section.start_s - start_s) / cell_s), 0)
+        last = min(int((section.end_s - start_s) / cell_s), width)
+        label = (mark + section.label)[: max(last - first - 1, 0)]
+        cells[first : first + len(label)] = label
+        bands[first:last] = [1 + index % 2] * (last - first)
+    return "".join(cells), bands

@@ -46,7 +46,8 @@ def registered(app: PhaseOSApp) -> Path:
     return path
 
 
-async def open_detail(pilot: Pilot[int]) -> BounceDetailScreen:
+async def enter_detail(pilot: Pilot[int]) -> BounceDetailScreen:
+    """From anywhere: the catalogue, the bounce's row, enter."""
     await pilot.press("b")
     await wait_for(pilot, lambda: getattr(pilot.app.screen, "body_ready", False))
     table = pilot.app.screen.query_one(BounceTable)
@@ -56,6 +57,12 @@ async def open_detail(pilot: Pilot[int]) -> BounceDetailScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, BounceDetailScreen))
     screen = pilot.app.screen
     assert isinstance(screen, BounceDetailScreen)
+    return screen
+
+
+async def open_detail(pilot: Pilot[int]) -> BounceDetailScreen:
+    """The detail screen of the one bounce, once its waveform is drawn."""
+    screen = await enter_detail(pilot)
     await wait_for(pilot, lambda: screen.overview is not None, timeout_s=10)
     await pilot.pause()
     return screen
@@ -128,14 +135,7 @@ async def test_an_unreadable_bounce_says_why(make_app: Callable[..., PhaseOSApp]
     path = registered(app)
     async with app.run_test(size=(120, 40)) as pilot:
         path.write_bytes(b"not audio at all")  # damaged after it was logged
-        await pilot.press("b")
-        await wait_for(pilot, lambda: getattr(app.screen, "body_ready", False))
-        table = app.screen.query_one(BounceTable)
-        table.move_cursor(row=1)
-        table.focus()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, BounceDetailScreen))
-        wave = app.screen.query_one(Waveform)
+        wave = (await enter_detail(pilot)).query_one(Waveform)
         await wait_for(pilot, lambda: "cannot draw" in "".join(lines_of(wave)), timeout_s=10)
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from phase_tui.audio.braille import draw_waveform
-from phase_tui.audio.ruler import ruler_text, time_label
+from phase_tui.audio.ruler import ruler_text, section_labels, time_label
+from phase_tui.audio.sections import Section
 from phase_tui.audio.viewport import MIN_SPAN_S, Viewport
 
 RAMP = np.array([0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.0, 0.5, 0.0, 0.3])
@@ -79,3 +80,18 @@ def test_viewport_selection_runs_from_the_anchor_to_the_cursor() -> None:
     assert selected.selecting(-3.0).selection == (3.0, 4.0)  # past the anchor: the other way
     assert selected.moved(1.0).selection is None
     assert selected.cleared().selection is None and selected.cleared().cursor_s == 6.0
+
+
+def test_section_labels_sit_where_their_sections_start_in_view() -> None:
+    sections = [
+        Section("s00000", "intro", 0.0, 10.0, 0.0),
+        Section("s00100", "drop", 10.0, 20.0, 1.0),
+        Section("s00200", "outro", 20.0, 30.0, 0.2),
+    ]
+    text, bands = section_labels(sections, 0.0, 30.0, 30, mark="|")
+    assert text == "|intro    |drop     |outro    "
+    assert bands == [1] * 10 + [2] * 10 + [1] * 10
+    zoomed, bands = section_labels(sections, 15.0, 10.0, 20)  # from the middle of the drop
+    assert zoomed == "drop      outro     " and bands == [2] * 10 + [1] * 10
+    assert section_labels(sections, 0.0, 3.0, 3)[0] == "in "  # cut before the next one
+    assert section_labels([], 0.0, 30.0, 4) == ("    ", [0, 0, 0, 0])
