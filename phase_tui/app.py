@@ -9,6 +9,7 @@ thread. Heavy imports (watchdog) happen after the first paint.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -46,6 +47,7 @@ from phase_tui.phase.telemetry import day_bounds, today_and_week
 from phase_tui.services import StudioServices
 from phase_tui.session.sessions import resume_or_start, start_session
 from phase_tui.store import Record
+from phase_tui.terminal_watch import terminal_gone
 from screens.dashboard import DashboardScreen
 from widgets.hud import HudState
 
@@ -57,6 +59,7 @@ log = logging.getLogger(__name__)
 RULE_CHECK_INTERVAL_S = 30.0
 DASHBOARD = "dashboard"
 BOUNCES_MODE = "bounces"
+TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
 
@@ -171,6 +174,14 @@ class PhaseOSApp(App[int]):
         self.set_interval(RULE_CHECK_INTERVAL_S, self._refresh_state)
         if self._services:
             self.call_after_refresh(self._start_services)
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_S, self._exit_if_terminal_gone)
+
+    def _exit_if_terminal_gone(self) -> None:
+        """End the app when its terminal went away (see `terminal_watch`)."""
+        if terminal_gone(sys.__stdin__.fileno()):
+            log.warning("the terminal is gone: closing")
+            self.exit()
 
     @work(thread=True, exit_on_error=False, group="services")
     def _start_services(self) -> None:
