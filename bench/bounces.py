@@ -8,16 +8,22 @@ writes the audio files, as a DAW would.
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bench.bounce_files import long_wav, short_mix
 from bench.bounce_live import child_argv, live_latencies_ms
-from bench.common import REPO_ROOT, BenchContext, Row, median, percentile, ratio, run_quiet
+from bench.common import (
+    BenchContext,
+    Row,
+    median,
+    percentile,
+    ratio,
+    run_json_child,
+    run_quiet,
+)
 
 NAME = "bounces"
 LATENCY_MARGIN_MS = 250.0
@@ -70,18 +76,7 @@ def fresh_studio(ctx: BenchContext, name: str) -> Iterator[Path]:
 
 def run_child(ctx: BenchContext, job: str, studio: Path) -> dict[str, Any]:
     """Run one child job to its end; its JSON result."""
-    done = subprocess.run(
-        child_argv(job, studio),
-        cwd=REPO_ROOT,
-        env=ctx.env,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bounce_child {job} exited {done.returncode}: {done.stderr[-500:]}")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
+    return run_json_child(ctx, child_argv(job, studio), CHILD_TIMEOUT_S)
 
 
 # ---------------------------------------------------------------------- live latency

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import math
 import os
 import shutil
@@ -23,6 +24,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -245,3 +247,15 @@ def status_kib(field: str) -> int:
         if line.startswith(f"{field}:"):
             return int(line.split()[1])
     raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def run_json_child(ctx: BenchContext, argv: list[str], timeout_s: float) -> dict[str, Any]:
+    """Run a bench child process to its end; the JSON object it printed last. A child
+    that fails raises, with the end of its stderr."""
+    done = subprocess.run(
+        argv, cwd=REPO_ROOT, env=ctx.env, capture_output=True, text=True, timeout=timeout_s
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[1:3])} exited {done.returncode}: {done.stderr[-500:]}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result

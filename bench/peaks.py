@@ -6,9 +6,7 @@ The bench process writes the files; each is measured in a child process of its o
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from typing import Any
 import soundfile as sf
 
 from bench.bounce_files import music_like
-from bench.common import REPO_ROOT, BenchContext, Row, ratio
+from bench.common import BenchContext, Row, ratio, run_json_child
 
 NAME = "peaks"
 MINUTES = 10
@@ -94,16 +92,5 @@ def write_mix(path: Path, fmt: str, subtype: str) -> Path:
 
 def run_child(ctx: BenchContext, path: Path) -> dict[str, Any]:
     """Measure one file in a child process; its JSON result."""
-    repeats = ctx.reps(5, 2)
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.peaks_child", str(path), str(repeats)],
-        cwd=REPO_ROOT,
-        env=ctx.env,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"peaks_child exited {done.returncode}: {done.stderr[-500:]}")
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
+    argv = [sys.executable, "-m", "bench.peaks_child", str(path), str(ctx.reps(5, 2))]
+    return run_json_child(ctx, argv, CHILD_TIMEOUT_S)
