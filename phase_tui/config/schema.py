@@ -10,8 +10,10 @@ no new validation code. Value kinds (`TEXT`, `number()`...) live in `kinds.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from phase_tui.builder.templates import TEMPLATES
 from phase_tui.config.kinds import (
     BOOL,
     COLOUR,
@@ -23,13 +25,16 @@ from phase_tui.config.kinds import (
     TEXT,
     TEXT_LIST,
     Kind,
+    Mismatch,
     choice,
     number,
     whole,
 )
 from phase_tui.config.settings import (
     BUILTIN_PHASES,
+    DEFAULT_KEYS,
     ArtSettings,
+    BuilderSettings,
     WatchSettings,
     WaveformSettings,
 )
@@ -242,4 +247,73 @@ ART = Section(
     cls=ArtSettings,
 )
 
-SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART)
+MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "locrian")
+MUSICAL_KEY_RE = re.compile(r"^\s*([A-Ga-g])([#b]?)\s+([A-Za-z]+)\s*$")
+METRE_RE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
+BEAT_UNITS = ("1", "2", "4", "8", "16")
+KEY_EXAMPLE = 'a key like "A minor" or "F# major"'
+
+
+def _musical_keys(value: object) -> tuple[str, ...]:
+    """A non-empty list of keys, each normalised to "F# minor" (note, accidental, mode)."""
+    if not isinstance(value, list) or not value:
+        raise Mismatch()
+    keys = []
+    for index, item in enumerate(value):
+        found = MUSICAL_KEY_RE.match(item) if isinstance(item, str) else None
+        if found is None or found.group(3).lower() not in MODES:
+            raise Mismatch(expects=KEY_EXAMPLE, found=item, at=(index,))
+        keys.append(f"{found.group(1).upper()}{found.group(2)} {found.group(3).lower()}")
+    return tuple(keys)
+
+
+def _time_signature(value: object) -> str:
+    """ "N/M": 1..32 beats of a whole, half, quarter, eighth or sixteenth note."""
+    found = METRE_RE.match(value) if isinstance(value, str) else None
+    if found is None or not 1 <= int(found.group(1)) <= 32 or found.group(2) not in BEAT_UNITS:
+        raise Mismatch()
+    return f"{int(found.group(1))}/{found.group(2)}"
+
+
+BUILDER = Section(
+    "builder",
+    "How the builder generates form maps (seeded: the same seed and settings, the same map).",
+    fields=(
+        Field("parts", whole(2), 4, "Sections in a form map (>= 2)."),
+        Field(
+            "template",
+            choice(*TEMPLATES),
+            "club",
+            "The default template: " + ", ".join(f'"{name}"' for name in TEMPLATES) + ".",
+        ),
+        Field("tempo_min_bpm", number(20, inclusive=True), 118.0, "Slowest tempo drawn (bpm)."),
+        Field(
+            "tempo_max_bpm",
+            number(20, inclusive=True),
+            128.0,
+            "Fastest tempo drawn (bpm, >= tempo_min_bpm; a whole bpm must lie between).",
+        ),
+        Field(
+            "keys",
+            Kind(f"a non-empty list of keys ({KEY_EXAMPLE})", _musical_keys),
+            DEFAULT_KEYS,
+            'Keys drawn from, e.g. "A minor", "F# major", "D dorian".',
+        ),
+        Field(
+            "target_minutes",
+            number(0, inclusive=False),
+            3.5,
+            "Length the sections add up to, near enough (a bar grid step), in minutes (> 0).",
+        ),
+        Field(
+            "time_signature",
+            Kind('a time signature "N/M", e.g. "4/4", "7/8"', _time_signature),
+            "4/4",
+            'Metre of the maps, "beats/unit", e.g. "4/4", "3/4", "6/8".',
+        ),
+    ),
+    attr="builder",
+    cls=BuilderSettings,
+)
+
+SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART, BUILDER)

@@ -77,6 +77,22 @@ class ArtSettings:
     height: int = 900
 
 
+DEFAULT_KEYS = ("A minor", "C major", "D minor", "E minor", "F major", "G major", "F# minor")
+
+
+@dataclass(frozen=True)
+class BuilderSettings:
+    """`[builder]`: how form maps are generated (parts, template, tempo, keys, length, metre)."""
+
+    parts: int = 4
+    template: str = "club"
+    tempo_min_bpm: float = 118.0
+    tempo_max_bpm: float = 128.0
+    keys: tuple[str, ...] = DEFAULT_KEYS
+    target_minutes: float = 3.5
+    time_signature: str = "4/4"
+
+
 @dataclass(frozen=True)
 class Config:
     """All settings of a studio, validated. `path` is the file (None for the built-in defaults)."""
@@ -92,6 +108,7 @@ class Config:
     watch: WatchSettings = WatchSettings()
     waveform: WaveformSettings = WaveformSettings()
     art: ArtSettings = ArtSettings()
+    builder: BuilderSettings = BuilderSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""

@@ -282,14 +282,15 @@ def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
     assert str(error) == (
         f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-        "keys, watch, waveform, art); did you mean `[keys]`?"
+        "keys, watch, waveform, art, builder); did you mean `[keys]`?"
     )
 
 
 def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
     assert str(error) == (
-        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch, waveform, art); "
+        f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch, waveform, art, "
+        "builder); "
         "did you mean `app.theme` (under [app])?"
     )
 
@@ -543,3 +544,37 @@ def test_watch_section(tmp_path: Path) -> None:
     )
     assert "unknown key `watch.folder` in" in str(error_of('[watch]\nfolder = ["x"]\n'))
     assert "[watch]\n" in default_config_text()
+
+
+def test_builder_section() -> None:
+    """[builder]: defaults, normalised keys and metre, and the errors of each field."""
+    defaults = default_config().builder
+    assert (defaults.parts, defaults.template, defaults.target_minutes) == (4, "club", 3.5)
+    assert defaults.tempo_min_bpm <= defaults.tempo_max_bpm and "A minor" in defaults.keys
+    loaded = load_config_text(
+        '[builder]\nparts = 6\ntemplate = "Pop"\nkeys = ["f# MINOR", "Bb major"]\n'
+        'time_signature = " 7 / 8 "\ntempo_min_bpm = 90\n'
+    ).builder
+    assert (loaded.parts, loaded.template, loaded.keys) == (6, "pop", ("F# minor", "Bb major"))
+    assert (loaded.time_signature, loaded.tempo_min_bpm) == ("7/8", 90.0)
+    error = error_of(
+        '[builder]\nparts = 1\ntemplate = "polka"\nkeys = ["A minor", "H minor"]\n'
+        'keys_x = 1\ntime_signature = "4/3"\ntarget_minutes = 0\ntempo_max_bpm = 10\n'
+    )
+    assert error.problems == [
+        f"{FILE} line 2: `builder.parts` expects a whole number >= 2, found integer 1",
+        f"{FILE} line 3: `builder.template` expects one of "
+        '"club", "pop", "ambient", "dnb", found string "polka"',
+        f'{FILE} line 4: `builder.keys[1]` expects a key like "A minor" or "F# major", '
+        'found string "H minor"',
+        f"unknown key `builder.keys_x` in {FILE} line 5 (known: parts, template, "
+        "tempo_min_bpm, tempo_max_bpm, keys, target_minutes, time_signature); "
+        "did you mean `keys`?",
+        f'{FILE} line 6: `builder.time_signature` expects a time signature "N/M", '
+        'e.g. "4/4", "7/8", found string "4/3"',
+        f"{FILE} line 7: `builder.target_minutes` expects a number > 0, found integer 0",
+        f"{FILE} line 8: `builder.tempo_max_bpm` expects a number >= 20, found integer 10",
+    ]
+    assert "`builder.keys` expects a non-empty list of keys" in str(
+        error_of("[builder]\nkeys = []\n")
+    )
