@@ -11,6 +11,7 @@ Stdlib only: the settings schema imports the template names from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -25,8 +26,8 @@ class Template:
     peak: str
     plan: tuple[PlanEntry, ...]
     cycle: tuple[PlanEntry, ...]
-    energy: dict[str, int] = field(hash=False)
-    weight: dict[str, float] = field(hash=False)
+    energy: Mapping[str, int] = field(hash=False)
+    weight: Mapping[str, float] = field(hash=False)
     instruments: tuple[str, ...] = ()
 
     def roles_for(self, parts: int) -> tuple[str, ...]:
