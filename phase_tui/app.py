@@ -53,6 +53,7 @@ from widgets.hud import HudState
 
 if TYPE_CHECKING:
     from phase_tui.audio.peaks_cache import PeaksCache
+    from phase_tui.builder.versions import FormVersions
 
 log = logging.getLogger(__name__)
 
@@ -429,8 +430,20 @@ class PhaseOSApp(App[int]):
         self.playing = str(self.player.playing or "")
 
     def _bounce_context(self) -> dict[str, Any]:
-        """What a bounce logged now carries (called from the logger's threads)."""
-        return {"session": self.session["name"], "phase": self.switcher.current, "form": None}
+        """What a bounce logged now carries (called from the logger's threads): the session,
+        the phase and the id of the active form map version."""
+        active = self.form_versions().active()
+        return {
+            "session": self.session["name"],
+            "phase": self.switcher.current,
+            "form": active.id if active else None,
+        }
+
+    def form_versions(self) -> FormVersions:
+        """The studio's form map versions."""
+        from phase_tui.builder.versions import FormVersions
+
+        return FormVersions(self.context.store, self.context.studio.root)
 
     # ----------------------------------------------------------------- data for screens
     def events(self) -> list[Record]:

@@ -16,6 +16,7 @@ import click
 
 from phase_tui import control
 from phase_tui.cli_bounces import bounces, scan
+from phase_tui.cli_form import form
 from phase_tui.cli_state import State, pass_state
 from phase_tui.cli_visual import art, wave
 from phase_tui.config import ConfigError, default_config_text, load_config
@@ -269,6 +270,7 @@ cli.add_command(bounces)
 cli.add_command(scan)
 cli.add_command(wave)
 cli.add_command(art)
+cli.add_command(form)
 
 
 # ------------------------------------------------------------------ sessions

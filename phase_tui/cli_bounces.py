@@ -164,7 +164,7 @@ def _scan_offline(context: StudioContext) -> None:
     bounce_context = {
         "session": context.session()["name"],
         "phase": read_phase_file(studio.phase_file) or config.default_phase,
-        "form": None,
+        "form": _active_form(context),
     }
     notices: list[str] = []
     analysed_counts: list[int] = []  # appended by the analysis thread, one item per batch
@@ -227,3 +227,11 @@ def _progress(stream: IO[str] | None, label: str, length: int) -> Iterator[Calla
         return
     with click.progressbar(length=length, label=label, file=stream) as bar:
         yield bar.update
+
+
+def _active_form(context: StudioContext) -> str | None:
+    """The id of the active form map version, which bounces logged now link to."""
+    from phase_tui.builder.versions import FormVersions
+
+    active = FormVersions(context.store, context.studio.root).active()
+    return active.id if active else None

@@ -2,7 +2,9 @@
 
 Opened with enter on a bounce in the catalogue. The peaks are read on a worker (from the
 cache when the file is known: instant) while the waveform shows how far it got; the
-waveform keys move, zoom and select, space plays and stops, `a` makes the PNG art.
+waveform keys move, zoom and select, space plays and stops, `a` makes the PNG art. The
+section map is that of the form map the bounce was logged with (bars x tempo), else the
+one detected from its energy.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from phase_tui.audio.errors import UnreadableAudio
+from phase_tui.audio.sections import Section
 from phase_tui.store import Record
 from screens.base import StudioScreen
 from widgets.bounce_detail import BounceDetail
@@ -54,9 +57,10 @@ class BounceDetailScreen(StudioScreen):
             self.fraction = fraction
 
     class Loaded(Message):
-        def __init__(self, overview: Overview) -> None:
+        def __init__(self, overview: Overview, sections: tuple[Section, ...]) -> None:
             super().__init__()
             self.overview = overview
+            self.sections = sections
 
     class Failed(Message):
         def __init__(self, reason: str) -> None:
@@ -67,6 +71,7 @@ class BounceDetailScreen(StudioScreen):
         super().__init__()
         self.record = record
         self.overview: Overview | None = None
+        self.sections: tuple[Section, ...] = ()  # the form map's, else those detected
         self._curve: tuple[np.ndarray, np.ndarray] | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -109,7 +114,13 @@ class BounceDetailScreen(StudioScreen):
         except PeaksCancelled:
             return
         else:
-            self.post_message(self.Loaded(overview))
+            self.post_message(self.Loaded(overview, self._form_sections() or overview.sections))
+
+    def _form_sections(self) -> tuple[Section, ...]:
+        """The section map of the form map the bounce was made with (bars x tempo), if any."""
+        form_id = self.record.get("form")
+        version = self.studio_app.form_versions().get(str(form_id)) if form_id else None
+        return tuple(version.form.as_sections()) if version else ()
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
@@ -118,13 +129,14 @@ class BounceDetailScreen(StudioScreen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.overview = overview = message.overview
+        self.sections = message.sections
         if problem := overview.peaks.problem:  # e.g. truncated: drawn as far as it goes
             title = self.query_one("#detail-title", Static)
             title.update(f"{self.record.get('name')} · {problem}")
             title.add_class("-problem")
-        self.query_one(Waveform).show(overview.peaks, overview.sections)
+        self.query_one(Waveform).show(overview.peaks, self.sections)
         self._curve = overview.loudness_curve()
-        self.query_one(LoudnessPlot).show(*self._curve, overview.sections)
+        self.query_one(LoudnessPlot).show(*self._curve, self.sections)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -132,9 +144,9 @@ class BounceDetailScreen(StudioScreen):
 
     @on(Waveform.CursorMoved)
     def _cursor_moved(self, message: Waveform.CursorMoved) -> None:
-        if self.overview is not None and self._curve is not None:
+        if self._curve is not None:
             plot = self.query_one(LoudnessPlot)
-            plot.show(*self._curve, self.overview.sections, message.cursor_s)
+            plot.show(*self._curve, self.sections, message.cursor_s)
 
     def action_play(self) -> None:
         """Play this bounce, or stop it."""

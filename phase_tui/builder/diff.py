@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from phase_tui.builder.form_map import FormMap, FormSection
+from phase_tui.builder.form_text import timeline
 from phase_tui.formatting import format_clock
 
 FIELDS = ("role", "bars", "energy", "density", "instruments")
@@ -168,7 +169,7 @@ def diff_text(diff: FormDiff, width: int = 100) -> str:
     )
     lines = [f"{new.track}: {tempo} | {key} | {metre}", length]
     scale = (width - 5) / max(old.total_bars, new.total_bars, 1)
-    lines += [f"old {_timeline(old, scale)}", f"new {_timeline(new, scale)}"]
+    lines += [f"old {timeline(old, scale)}", f"new {timeline(new, scale)}"]
     lines += [_change_line(diff, change) for change in diff.sections if change.kind != "same"]
     if diff.unchanged:
         lines.append("no changes")
@@ -177,18 +178,6 @@ def diff_text(diff: FormDiff, width: int = 100) -> str:
 
 def _arrow(change: tuple[Any, Any] | None, current: str, form: str) -> str:
     return current if change is None else f"{form.format(change[0])} -> {form.format(change[1])}"
-
-
-def _timeline(form: FormMap, scale: float) -> str:
-    """Blocks whose widths follow bars (at `scale` characters per bar), each named by role."""
-    text, start_bar, column = "", 0, 0
-    for section in form.sections:
-        start_bar += section.bars
-        end = max(round(start_bar * scale), column + 1)
-        block = section.role[: end - column - 1]
-        text += "|" + block.ljust(end - column - 1, "-")
-        column = end
-    return text + "|"
 
 
 def _change_line(diff: FormDiff, change: SectionChange) -> str:

@@ -152,3 +152,33 @@ async def test_a_truncated_bounce_is_drawn_as_far_as_it_goes(
         assert screen.overview.peaks.duration_s == pytest.approx(24.0, abs=0.1)
         title = str(screen.query_one("#detail-title").render())
         assert "truncated" in title and "36.0 s" in title
+
+
+async def test_a_bounce_made_with_a_form_map_shows_its_sections(
+    make_app: Callable[..., PhaseOSApp],
+) -> None:
+    from phase_tui.builder.form_map import FormMap, FormSection
+
+    app = make_app()
+    versions = app.form_versions()
+    form = FormMap(  # 120 bpm in 4/4: 2 s a bar, 36 s in all
+        "night drive",
+        120.0,
+        "A minor",
+        4,
+        (FormSection("intro", 6, 2), FormSection("drop", 6, 9), FormSection("outro", 6, 2)),
+    )
+    version, _ = versions.save(form, session="s", phase="builder", now=FROZEN_NOW)
+    versions.activate(version.id)
+    assert app._bounce_context()["form"] == version.id
+    path = registered(app)
+    record = app.bounce_records()[0]
+    app.context.store.update("bounces", record["id"], {"form": version.id})
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(pilot)
+        assert [(s.label, s.start_s, s.end_s) for s in screen.sections] == [
+            ("intro", 0.0, 12.0),
+            ("drop", 12.0, 24.0),
+            ("outro", 24.0, 36.0),
+        ]
+        assert path.exists()
