@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 RULE_CHECK_INTERVAL_S = 30.0
 DASHBOARD = "dashboard"
 BOUNCES_MODE = "bounces"
+FORMS_MODE = "forms"
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
@@ -100,6 +101,7 @@ class PhaseOSApp(App[int]):
         Binding("d", "dashboard", "Dashboard", id="dashboard"),
         Binding("p", "phase_screen", "Phase screen", id="phase_screen"),
         Binding("b", "bounces", "Bounces", id="bounces"),
+        Binding("f", "forms", "Form maps", id="forms"),
         Binding("n", "next_phase", "Next phase", id="next_phase"),
     ]
 
@@ -147,6 +149,7 @@ class PhaseOSApp(App[int]):
             bounce_context=self._bounce_context,
         )
         self.add_mode(BOUNCES_MODE, _bounces_screen)
+        self.add_mode(FORMS_MODE, _builder_screen)
         for item in config.phases:
             self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
@@ -491,6 +494,10 @@ class PhaseOSApp(App[int]):
         """Show the bounce catalogue."""
         self.switch_mode(BOUNCES_MODE)
 
+    def action_forms(self) -> None:
+        """Show the builder: form maps, their versions and diffs."""
+        self.switch_mode(FORMS_MODE)
+
     def action_toggle_help(self) -> None:
         """Show or hide every key of the current screen."""
         if self.screen.query("HelpPanel"):  # by name: importing it costs 25 ms of start-up
@@ -576,6 +583,13 @@ def _bounces_screen() -> Screen[None]:
     return BouncesScreen()
 
 
+def _builder_screen() -> Screen[None]:
+    """The builder screen, imported when first shown."""
+    from screens.builder import BuilderScreen
+
+    return BuilderScreen()
+
+
 def _phase_screen(phase: str) -> Screen[None]:
     """A phase's screen, imported when first shown (not before the first paint)."""
     from screens.phase import PhaseScreen
@@ -587,10 +601,11 @@ def describe_bindings() -> list[tuple[str, str, str]]:
     """(id, key, description) of every remappable binding, for docs and `phase-os keys`."""
     from screens.bounce_detail import BounceDetailScreen
     from screens.bounces import BouncesScreen
+    from screens.builder import BuilderScreen
     from widgets.waveform import Waveform
 
     rows = []
-    screens = (BouncesScreen, BounceDetailScreen, Waveform)
+    screens = (BouncesScreen, BounceDetailScreen, Waveform, BuilderScreen)
     for binding in (*PhaseOSApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)):
         if not isinstance(binding, Binding) or binding.id is None:
             continue  # not remappable (escape and the like)

@@ -108,3 +108,27 @@ def test_bounce_detail(snap_compare: Callable[..., bool], tmp_path: Path) -> Non
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_it)
+
+
+def test_builder_screen(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    from phase_tui.builder.generator import generate
+
+    app = snapshot_app(tmp_path)
+    versions = app.form_versions()
+    settings = app.context.config.builder
+    for seed in (7, 8):
+        version, _ = versions.save(
+            generate(settings, "memory spike", seed=seed),
+            session="amber-heron-7f3a",
+            phase="builder",
+            now=FROZEN_NOW - 3600 * (9 - seed),
+        )
+    versions.activate(version.id)
+
+    async def open_builder(pilot: Pilot[int]) -> None:
+        await pilot.press("f")
+        await body_ready(pilot)
+        await pilot.press("v")  # the diff from the first version to the one on screen
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_builder)
