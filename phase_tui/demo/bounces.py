@@ -19,35 +19,47 @@ from phase_tui.demo.audio_files import audio_file
 from phase_tui.demo.step import DemoContext, DemoFile
 from phase_tui.demo.synth import BREAKBEAT, FOUR_ON_THE_FLOOR, Key, Section
 
-_SPIKE = partial(synth.render_track, bpm=126.0, key=Key.parse("Am"), pattern=FOUR_ON_THE_FLOOR)
+SPIKE_BPM, SPIKE_KEY = 126.0, "A minor"
+_SPIKE = partial(synth.render_track, bpm=SPIKE_BPM, key=Key.parse("Am"), pattern=FOUR_ON_THE_FLOOR)
 _LOOP_LAYERS = ("kick", "snare", "hats", "bass")
 
 
+# The three arrangements of "memory spike" (its form maps in the demo follow them):
+SPIKE_V1 = (  # a sketch: short build and breakdown
+    Section("intro", 2, ("pad",), -14.0),
+    Section("build", 2, ("pad", "kick", "hats"), -8.0, -3.0),
+    Section("drop", 8, synth.LAYERS, 0.0),
+    Section("breakdown", 2, ("pad",), -12.0),
+    Section("outro", 2, ("pad", "kick", "hats"), -6.0, -40.0),
+)
+SPIKE_V2 = synth.STANDARD_ARRANGEMENT
+_intro, _build, _drop, _breakdown, _outro = SPIKE_V2
+SPIKE_FINAL = (  # a second, shorter build and drop
+    _intro,
+    _build,
+    _drop,
+    _breakdown,
+    replace(_build, bars=2),
+    _drop,
+    replace(_outro, bars=2),
+)
+
+
 def _memory_spike_v1(seed: int, sample_rate_hz: int) -> np.ndarray:
-    """A mono sketch: short build and breakdown, the bass still too quiet."""
-    sections = (
-        Section("intro", 2, ("pad",), -14.0),
-        Section("build", 2, ("pad", "kick", "hats"), -8.0, -3.0),
-        Section("drop", 8, synth.LAYERS, 0.0),
-        Section("breakdown", 2, ("pad",), -12.0),
-        Section("outro", 2, ("pad", "kick", "hats"), -6.0, -40.0),
-    )
+    """A mono sketch: the bass still too quiet."""
     mix_db = {**synth.DEFAULT_MIX_DB, "bass": -14.0, "hats": -11.0}
     return _SPIKE(
-        sections, sample_rate_hz=sample_rate_hz, seed=seed, mix_db=mix_db, channels=1
+        SPIKE_V1, sample_rate_hz=sample_rate_hz, seed=seed, mix_db=mix_db, channels=1
     ).audio
 
 
 def _memory_spike_v2(seed: int, sample_rate_hz: int) -> np.ndarray:
-    return _SPIKE(synth.STANDARD_ARRANGEMENT, sample_rate_hz=sample_rate_hz, seed=seed).audio
+    return _SPIKE(SPIKE_V2, sample_rate_hz=sample_rate_hz, seed=seed).audio
 
 
 def _memory_spike_final(seed: int, sample_rate_hz: int) -> np.ndarray:
-    """The master: a second, shorter build and drop, then saturated to be loud."""
-    intro, build, drop, breakdown, outro = synth.STANDARD_ARRANGEMENT
-    short_build = replace(build, bars=2)
-    sections = (intro, build, drop, breakdown, short_build, drop, replace(outro, bars=2))
-    track = _SPIKE(sections, sample_rate_hz=sample_rate_hz, seed=seed)
+    """The master, saturated to be loud."""
+    track = _SPIKE(SPIKE_FINAL, sample_rate_hz=sample_rate_hz, seed=seed)
     return synth.soft_clip(track.audio, drive_db=6.0, peak_dbfs=-0.3)
 
 

@@ -325,6 +325,27 @@ def test_demo_versions_were_exported_over_days_oldest_first(demo):
     assert max(ages_h.values()) > 48  # a history of several days, not one instant
 
 
+def test_demo_track_has_form_map_versions_linked_to_its_bounces(demo):
+    from phase_tui.builder.versions import FormVersions
+    from phase_tui.context import StudioContext
+
+    context = StudioContext.open(demo[0])
+    try:
+        versions = FormVersions(context.store, demo[0])
+        history = versions.history("memory spike")
+        assert [len(v.form.sections) for v in history] == [5, 5, 7]  # sketch, v2, final
+        assert versions.active() == history[-1]
+        assert history[0].form.total_bars == 16 and history[2].form.total_bars == 32
+        linked = {r["name"]: r.get("form") for r in context.store.all("bounces")}
+        assert linked == {
+            "memory-spike.wav": history[0].id,
+            "memory-spike-v2.wav": history[1].id,
+            "Memory Spike (final).flac": history[2].id,
+        }
+    finally:
+        context.close()
+
+
 def test_demo_crate_names_say_tempo_and_key(demo):
     root = demo[0]
     crate = sorted(p.name for p in (root / "crates/demo-crate").iterdir())
