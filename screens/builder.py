@@ -43,7 +43,10 @@ class BuilderScreen(StudioScreen):
     BuilderScreen #form-sections { width: 3fr; height: 1fr; }
     BuilderScreen #form-side { width: 2fr; min-width: 30; }
     BuilderScreen #form-history { height: 1fr; }
-    BuilderScreen #form-diff { height: auto; padding: 0 1; color: $text-muted; }
+    BuilderScreen #form-diff { height: auto; display: none; }
+    BuilderScreen #form-diff.-shown { display: block; }
+    BuilderScreen #form-diff Static { padding: 0 1; color: $text-muted; }
+    BuilderScreen #form-diff FormTimeline { height: 2; margin: 0 1; }
     """
 
     BINDINGS = [
@@ -51,6 +54,7 @@ class BuilderScreen(StudioScreen):
         Binding("r", "reroll", "Re-roll", id="builder.reroll"),
         Binding("l", "lock", "Lock", id="builder.lock"),
         Binding("o", "role", "Role", id="builder.role"),
+        Binding("e", "edit", "Edit", id="builder.edit"),
         Binding("right_square_bracket", "bars(1)", "Bars +", id="builder.bars_up"),
         Binding("left_square_bracket", "bars(-1)", "Bars -", show=False, id="builder.bars_down"),
         Binding("full_stop", "energy(1)", "Energy +", id="builder.energy_up"),
@@ -59,6 +63,7 @@ class BuilderScreen(StudioScreen):
         Binding("T", "tempo(-1)", "Tempo -", show=False, id="builder.tempo_down"),
         Binding("s", "save", "Save version", id="builder.save"),
         Binding("v", "diff", "Diff", id="builder.diff"),
+        Binding("V", "diff_session", "Since session", show=False, id="builder.diff_session"),
         Binding("tab", "focus_next", "History/sections", show=False),
     ]
 
@@ -75,7 +80,11 @@ class BuilderScreen(StudioScreen):
             with Vertical(id="form-side"):
                 yield Static("History", classes="phase-title")
                 yield DataTable(id="form-history", cursor_type="row")
-                yield Static(id="form-diff")
+                with Vertical(id="form-diff"):
+                    yield Static(id="diff-head")
+                    yield FormTimeline(id="diff-old")
+                    yield FormTimeline(id="diff-new")
+                    yield Static(id="diff-changes")
 
     def on_mount(self) -> None:  # StudioScreen.on_mount runs too (Textual calls each class's)
         self.call_after_refresh(self._open_active)
@@ -190,6 +199,17 @@ class BuilderScreen(StudioScreen):
             following = ROLES[(ROLES.index(role) + 1) % len(ROLES)] if role in ROLES else ROLES[0]
             self._edit(index, role=following)
 
+    def action_edit(self) -> None:
+        """Edit every field of the selected section, and the tempo and key, in a dialog."""
+        from screens.section_editor import SectionEditor
+
+        if self._need_form() and (index := self._selected()) is not None:
+            self.app.push_screen(SectionEditor(self.form, index), self._edited)
+
+    def _edited(self, form: FormMap | None) -> None:
+        if form is not None:
+            self._set(form)
+
     def action_bars(self, steps: int) -> None:
         """The selected section a phrase longer or shorter."""
         if self._need_form() and (index := self._selected()) is not None:
@@ -222,7 +242,6 @@ class BuilderScreen(StudioScreen):
 
     def action_diff(self) -> None:
         """What changed from the version under the history's cursor to the map on screen."""
-        from phase_tui.builder.diff import diff_forms, diff_text
 
         history = self.query_one("#form-history", DataTable)
         if not self._need_form() or not history.row_count:
@@ -230,9 +249,31 @@ class BuilderScreen(StudioScreen):
         key = history.coordinate_to_cell_key(history.cursor_coordinate).row_key.value
         version = self.studio_app.form_versions().get(str(key))
         if version is not None:
-            width = max(self.query_one("#form-diff", Static).size.width, 40)
-            text = diff_text(diff_forms(version.form, self.form), width=width)
-            self.query_one("#form-diff", Static).update(text)
+            self._show_diff(version.form, f"from {version.content_hash[:8]}")
+
+    def action_diff_session(self) -> None:
+        """What changed in this track's map since the session began."""
+        if not self._need_form():
+            return
+        app = self.studio_app
+        before, _latest = app.form_versions().since_session(self.form.track, app.session["name"])
+        if before is None:
+            app.notify("No version of this track from before this session", timeout=4)
+            return
+        self._show_diff(before.form, "since the session began")
+
+    def _show_diff(self, old: FormMap, label: str) -> None:
+        """The two timelines on one scale, and what changed, old to the map on screen."""
+        from phase_tui.builder.diff import diff_forms, diff_text
+
+        assert self.form is not None
+        changes = diff_text(diff_forms(old, self.form)).splitlines()
+        span = max(old.total_bars, self.form.total_bars)
+        self.query_one("#diff-head", Static).update("\n".join([f"Diff {label}", *changes[:2]]))
+        self.query_one("#diff-old", FormTimeline).show(old, span_bars=span)
+        self.query_one("#diff-new", FormTimeline).show(self.form, span_bars=span)
+        self.query_one("#diff-changes", Static).update("\n".join(changes[4:]))
+        self.query_one("#form-diff").add_class("-shown")
 
     # ------------------------------------------------------------------ helpers
     def _settings(self) -> BuilderSettings:
@@ -251,7 +292,7 @@ class BuilderScreen(StudioScreen):
 
     def _set(self, form: FormMap) -> None:
         self.form = form
-        self.query_one("#form-diff", Static).update("")
+        self.query_one("#form-diff").remove_class("-shown")
         self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:

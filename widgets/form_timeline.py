@@ -46,15 +46,20 @@ class FormTimeline(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.form: FormMap | None = None
         self.selected: int | None = None
+        self.span_bars: int | None = None
         self._drawn: tuple[tuple[object, ...], list[Strip]] | None = None
 
-    def show(self, form: FormMap | None, selected: int | None = None) -> None:
-        self.form, self.selected = form, selected
+    def show(
+        self, form: FormMap | None, selected: int | None = None, span_bars: int | None = None
+    ) -> None:
+        """Draw `form`; with `span_bars` (e.g. the longer of two maps compared), the width
+        stands for that many bars, so two timelines share one scale."""
+        self.form, self.selected, self.span_bars = form, selected, span_bars
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        key = (self.form, self.selected, width, self.size.height)
+        key = (self.form, self.selected, self.span_bars, width, self.size.height)
         if self._drawn is None or self._drawn[0] != key:
             self._drawn = (key, self._draw(width))
         lines = self._drawn[1]
@@ -64,7 +69,9 @@ class FormTimeline(Widget):
         if self.form is None or not self.form.sections or width < 1:
             return []
         sections = self.form.sections
-        widths = block_widths([section.bars for section in sections], width)
+        span = max(self.span_bars or 0, self.form.total_bars, 1)
+        used = max(round(width * self.form.total_bars / span), len(sections))
+        widths = block_widths([section.bars for section in sections], min(used, width))
         blocks, marks = [], []
         for index, (section, cells) in enumerate(zip(sections, widths, strict=True)):
             style = self._energy_style(section.energy)

@@ -77,8 +77,78 @@ async def test_history_loads_a_version_and_diff_says_what_changed(
         history.focus()
         history.move_cursor(row=0)
         await pilot.press("v")
-        diff = str(screen.query_one("#form-diff", Static).render())
-        assert "bars" in diff and "~ " in diff and "(+4)" in diff
+        head = str(screen.query_one("#diff-head", Static).render())
+        changes = str(screen.query_one("#diff-changes", Static).render())
+        assert head.startswith("Diff from ") and "(+4)" in head
+        assert changes.startswith("~ ") and "bars" in changes
+        old, new = screen.query_one("#diff-old", FormTimeline), screen.query_one("#diff-new")
+        assert old.form == first and new.form == screen.form  # both timelines, one scale
+        assert old.span_bars == new.span_bars == screen.form.total_bars
         await pilot.press("enter")  # load the first version
         await pilot.pause()
         assert screen.form == first
+
+
+async def test_diff_since_the_session_began(make_app: Callable[..., PhaseOSApp]) -> None:
+    from phase_tui.builder.generator import generate
+
+    app = make_app()
+    earlier = generate(app.context.config.builder, "night drive", seed=3)
+    before_session = app.session["started_at"] - 60
+    app.form_versions().save(earlier, session="old", phase="builder", now=before_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_builder(pilot)
+        screen.form = earlier
+        await pilot.press("t", "V")  # a bpm faster than before the session
+        head = str(screen.query_one("#diff-head", Static).render())
+        assert head.startswith("Diff since the session began") and "tempo" in head
+        assert f"{earlier.tempo_bpm:g} -> {earlier.tempo_bpm + 1:g}" in head
+
+
+async def test_the_edit_dialog_checks_and_applies_every_field(
+    make_app: Callable[..., PhaseOSApp],
+) -> None:
+    from textual.widgets import Input
+
+    from screens.section_editor import SectionEditor
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_builder(pilot)
+        await pilot.press("g")
+        table = screen.query_one("#form-sections", DataTable)
+        table.focus()
+        table.move_cursor(row=1)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SectionEditor))
+        dialog = app.screen
+
+        def type_into(name: str, value: str) -> None:
+            dialog.query_one(f"#edit-{name}", Input).value = value
+
+        type_into("energy", "11")
+        await pilot.click("#editor-apply")
+        assert isinstance(app.screen, SectionEditor)  # refused, still open
+        assert "energy must be 1..10" in str(dialog.query_one("#editor-error").render())
+        for name, value in [
+            ("energy", "7"),
+            ("role", "breakdown"),
+            ("bars", "12"),
+            ("density", "airy"),
+            ("instruments", "pad, choir"),
+            ("tempo_bpm", "124.5"),
+            ("key", "F# minor"),
+        ]:
+            type_into(name, value)
+        dialog.query_one("#edit-key", Input).focus()
+        await pilot.press("enter")  # enter in any field applies too
+        await wait_for(pilot, lambda: isinstance(app.screen, BuilderScreen))
+        section = screen.form.sections[1]
+        assert (section.role, section.bars, section.energy) == ("breakdown", 12, 7)
+        assert (section.density, section.instruments) == ("airy", ("pad", "choir"))
+        assert (screen.form.tempo_bpm, screen.form.key) == (124.5, "F# minor")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SectionEditor))
+        await pilot.press("escape")  # cancel: nothing changes
+        await wait_for(pilot, lambda: isinstance(app.screen, BuilderScreen))
+        assert screen.form.sections[1] == section
