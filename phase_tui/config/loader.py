@@ -2,7 +2,8 @@
 
 The file is read with `tomllib` and checked against `SECTIONS` (`schema.py`): each
 section is read by `read_section`, then built into `Config` attributes, by
-`build_phases` for `[phases]` and by `build_plain` for the others. Every problem is
+`build_phases` for `[phases]`, `build_builder` for `[builder]` (its tempo range) and by
+`build_plain` for the others. Every problem is
 collected by a `Report` and raised as one `ConfigError`. Stdlib only: importing is cheap.
 """
 
@@ -16,10 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from phase_tui.config.builder_checks import check_tempo_range
 from phase_tui.config.lines import Lines
 from phase_tui.config.phases import build_phases
 from phase_tui.config.report import UNNAMED_FILE, ConfigError, Report, describe, did_you_mean
-from phase_tui.config.schema import PHASES, SECTIONS, Section
+from phase_tui.config.schema import BUILDER, PHASES, SECTIONS, Section
 from phase_tui.config.settings import Config
 from phase_tui.config.values import SectionValues, read_section, settled
 
@@ -37,8 +39,16 @@ def build_plain(section: Section, values: SectionValues, report: Report) -> dict
     return fields
 
 
+def build_builder(section: Section, values: SectionValues, report: Report) -> dict[str, Any]:
+    """`[builder]`: a plain section whose tempo range is checked as a whole."""
+    built = build_plain(section, values, report)
+    check_tempo_range(built[section.attr or section.name], settled(values.fields), report)
+    return built
+
+
 _BUILDERS: dict[str, Callable[[Section, SectionValues, Report], dict[str, Any]]] = {
     PHASES.name: build_phases,
+    BUILDER.name: build_builder,
 }
 
 

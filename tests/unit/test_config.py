@@ -241,6 +241,16 @@ def test_waveform_and_art_settings() -> None:
     )
 
 
+def test_a_builder_tempo_range_without_a_whole_bpm_names_the_line() -> None:
+    text = "[builder]\ntempo_min_bpm = 130\ntempo_max_bpm = 120\n"
+    assert str(error_of(text)) == (
+        f"{FILE} line 3: `builder.tempo_min_bpm` (130) to `builder.tempo_max_bpm` (120) "
+        "holds no whole bpm: the fastest must be at least the slowest"
+    )
+    assert str(error_of("[builder]\ntempo_min_bpm = 128.5\n")).startswith(f"{FILE} line 2: ")
+    assert load_config_text("[builder]\ntempo_min_bpm = 120\ntempo_max_bpm = 120\n")
+
+
 def test_ints_are_accepted_where_floats_are_expected_but_not_the_reverse() -> None:
     config = load_config_text("[phases.remix]\npayload_timeout_s = 3\nleave_after_minutes = 0\n")
     assert config.phase("remix").payload_timeout_s == 3.0
