@@ -16,8 +16,10 @@ from typing import Any
 import xxhash
 
 from phase_tui.audio.sections import Section
+from phase_tui.builder.templates import ROLES
 
-ROLES = ("intro", "verse", "build", "chorus", "drop", "breakdown", "bridge", "outro")
+__all__ = ["ROLES", "FormMap", "FormSection", "MAX_ENERGY", "MIN_ENERGY"]
+
 MIN_ENERGY, MAX_ENERGY = 1, 10
 
 

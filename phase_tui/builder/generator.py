@@ -45,10 +45,19 @@ def target_bars(form: FormMap, settings: BuilderSettings) -> float:
     return settings.target_minutes * 60.0 / form.bar_s
 
 
-def _template(name: str) -> Template:
-    if name not in TEMPLATES:
-        raise ValueError(f"no template {name!r} (templates: {', '.join(TEMPLATES)})")
-    return TEMPLATES[name]
+def _template(name: str, settings: BuilderSettings) -> Template:
+    """The user's template of that name ([builder.NAME]), else the built-in one."""
+    known = {**TEMPLATES, **settings.templates}
+    if name not in known:
+        raise ValueError(f"no template {name!r} (templates: {', '.join(known)})")
+    return known[name]
+
+
+def _template_of(form: FormMap, settings: BuilderSettings) -> Template:
+    """The template a map was made with, or the settings' one for a map made by hand (or
+    with a template no longer configured)."""
+    known = {**TEMPLATES, **settings.templates}
+    return known.get(form.template) or _template(settings.template, settings)
 
 
 def _tempo_bpm(settings: BuilderSettings, rng: random.Random) -> float:
@@ -150,7 +159,7 @@ def generate(
     `seed` None draws a fresh one; the seed is stored in the map. ValueError for an unknown
     template, an empty key pool or a tempo range without a whole bpm.
     """
-    chosen = _template(template or settings.template)
+    chosen = _template(template or settings.template, settings)
     seed = secrets.randbelow(SEED_RANGE) if seed is None else seed
     rng = random.Random(seed)
     beats, unit = (int(part) for part in settings.time_signature.split("/"))
@@ -167,9 +176,9 @@ def reroll(form: FormMap, settings: BuilderSettings, seed: int) -> FormMap:
     Tempo and key are drawn again only when no section is locked (a locked section was
     written for them); the metre is kept. With nothing locked and roles as the template
     plans them, this is `generate` with the same seed. The template is the map's (the
-    settings' when the map has none).
+    settings' for a map made by hand).
     """
-    chosen = _template(form.template or settings.template)
+    chosen = _template_of(form, settings)
     rng = random.Random(seed)
     base = replace(form, seed=seed, template=chosen.name)
     if not any(section.locked for section in form.sections):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 PlanEntry = tuple[str, int]  # (role, rank): rank 0 is kept first
+ROLES = ("intro", "verse", "build", "chorus", "drop", "breakdown", "bridge", "outro")
 
 
 @dataclass(frozen=True)
@@ -139,3 +140,31 @@ DNB = Template(
 TEMPLATES: MappingProxyType[str, Template] = MappingProxyType(
     {template.name: template for template in (CLUB, POP, AMBIENT, DNB)}
 )
+
+
+def user_template(
+    name: str,
+    roles: tuple[str, ...],
+    peak: str,
+    energy: Mapping[str, int],
+    weights: Mapping[str, float],
+    instruments: tuple[str, ...],
+) -> Template:
+    """A template from a `[builder.NAME]` table: `roles` is its full plan in order. The
+    first peak is kept first, then the first and last roles, then the others in order;
+    past the plan, its last two inner roles repeat before the last one."""
+    order = [roles.index(peak)] if peak in roles else []
+    order += [index for index in (0, len(roles) - 1) if index not in order]
+    order += [index for index in range(len(roles)) if index not in order]
+    rank = {index: position for position, index in enumerate(order)}
+    inner = roles[1:-1] or roles
+    cycle = tuple((role, position) for position, role in enumerate(inner[-2:]))
+    return Template(
+        name,
+        peak=peak,
+        plan=tuple((role, rank[index]) for index, role in enumerate(roles)),
+        cycle=cycle,
+        energy=MappingProxyType({**DEFAULT_ENERGY, **energy}),
+        weight=MappingProxyType({**DEFAULT_WEIGHT, **weights}),
+        instruments=instruments,
+    )

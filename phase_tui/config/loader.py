@@ -13,11 +13,12 @@ import functools
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from phase_tui.config.builder_checks import check_tempo_range
+from phase_tui.config.builder_checks import check_tempo_range, checked_template, user_templates
 from phase_tui.config.lines import Lines
 from phase_tui.config.phases import build_phases
 from phase_tui.config.report import UNNAMED_FILE, ConfigError, Report, describe, did_you_mean
@@ -40,10 +41,12 @@ def build_plain(section: Section, values: SectionValues, report: Report) -> dict
 
 
 def build_builder(section: Section, values: SectionValues, report: Report) -> dict[str, Any]:
-    """`[builder]`: a plain section whose tempo range is checked as a whole."""
-    built = build_plain(section, values, report)
-    check_tempo_range(built[section.attr or section.name], settled(values.fields), report)
-    return built
+    """`[builder]`: its fields, the user's templates, and the checks across them."""
+    name = section.attr or section.name
+    templates = user_templates(values.tables, report)
+    settings = replace(build_plain(section, values, report)[name], templates=templates)
+    check_tempo_range(settings, settled(values.fields), report)
+    return {name: replace(settings, template=checked_template(settings, report))}
 
 
 _BUILDERS: dict[str, Callable[[Section, SectionValues, Report], dict[str, Any]]] = {

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from phase_tui.builder.templates import TEMPLATES
+from phase_tui.builder.templates import ROLES, TEMPLATES
 from phase_tui.config.kinds import (
     BOOL,
     COLOUR,
@@ -275,6 +276,51 @@ def _time_signature(value: object) -> str:
     return f"{int(found.group(1))}/{found.group(2)}"
 
 
+ROLE_LIST = ", ".join(ROLES)
+
+
+def _roles(value: object) -> tuple[str, ...]:
+    """A non-empty list of section roles, each one of ROLES."""
+    if not isinstance(value, list) or not value:
+        raise Mismatch()
+    for index, item in enumerate(value):
+        if item not in ROLES:
+            raise Mismatch(expects=f"one of {ROLE_LIST}", found=item, at=(index,))
+    return tuple(value)
+
+
+def _role_numbers(minimum: float, maximum: float | None, whole_only: bool) -> Kind:
+    """A table of role = number within [minimum, maximum]."""
+
+    def convert(value: object) -> MappingProxyType[str, float]:
+        if not isinstance(value, dict):
+            raise Mismatch()
+        for role, amount in value.items():
+            if role not in ROLES:
+                raise Mismatch(expects=f"roles among {ROLE_LIST}", found=role, at=(role,))
+            fits = isinstance(amount, int) or (isinstance(amount, float) and not whole_only)
+            if (
+                isinstance(amount, bool)
+                or not fits
+                or amount < minimum
+                or (maximum is not None and amount > maximum)
+            ):
+                raise Mismatch(found=amount, at=(role,))
+        return MappingProxyType(dict(value))
+
+    span = f"{minimum:g}..{maximum:g}" if maximum is not None else f"> {minimum:g}"
+    noun = "whole number" if whole_only else "number"
+    return Kind(f"a table of role = {noun} {span}", convert)
+
+
+TEMPLATE_FIELDS = (
+    Field("roles", Kind(f"a non-empty list of roles ({ROLE_LIST})", _roles), (), "The plan."),
+    Field("peak", choice(*ROLES), "drop", "The role at the top of the energy arc."),
+    Field("energy", _role_numbers(1, 10, True), {}, "Base energy of roles, 1..10."),
+    Field("weights", _role_numbers(0.01, None, False), {}, "Relative length of roles."),
+    Field("instruments", TEXT_LIST, (), "Instrument hints drawn from."),
+)
+
 BUILDER = Section(
     "builder",
     "How the builder generates form maps (seeded: the same seed and settings, the same map).",
@@ -282,9 +328,11 @@ BUILDER = Section(
         Field("parts", whole(2), 4, "Sections in a form map (>= 2)."),
         Field(
             "template",
-            choice(*TEMPLATES),
+            NONEMPTY_TEXT,
             "club",
-            "The default template: " + ", ".join(f'"{name}"' for name in TEMPLATES) + ".",
+            "The default template: "
+            + ", ".join(f'"{name}"' for name in TEMPLATES)
+            + ", or a [builder.NAME] table of your own.",
         ),
         Field("tempo_min_bpm", number(20, inclusive=True), 118.0, "Slowest tempo drawn (bpm)."),
         Field(
@@ -312,8 +360,17 @@ BUILDER = Section(
             'Metre of the maps, "beats/unit", e.g. "4/4", "3/4", "6/8".',
         ),
     ),
+    tables=TEMPLATE_FIELDS,
     attr="builder",
     cls=BuilderSettings,
+    example=(
+        '[builder.lofi]  # a template of your own: template = "lofi"',
+        'roles = ["intro", "verse", "chorus", "verse", "chorus", "outro"]',
+        'peak = "chorus"',
+        "energy = { intro = 3, verse = 5, chorus = 8, outro = 2 }",
+        "weights = { verse = 2.0, chorus = 2.0 }",
+        'instruments = ["drums", "rhodes", "bass", "vinyl crackle"]',
+    ),
 )
 
 SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART, BUILDER)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from phase_tui.builder.templates import Template
 from phase_tui.loop.ignore import DEFAULT_IGNORE
 
 # Colours for phases that have no built-in colour, picked by 1-based position in the order.
@@ -91,6 +92,8 @@ class BuilderSettings:
     keys: tuple[str, ...] = DEFAULT_KEYS
     target_minutes: float = 3.5
     time_signature: str = "4/4"
+    templates: Mapping[str, Template] = field(default_factory=dict, hash=False)
+    """Templates of the user's own ([builder.NAME] tables), beside the built-in ones."""
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,22 @@ def test_bad_settings_are_value_errors() -> None:
         generate(BuilderSettings(keys=()), "x", 1)
     untemplated = replace(generate(BuilderSettings(), "x", 1), template="")
     assert reroll(untemplated, BuilderSettings(template="dnb"), 4).template == "dnb"
+
+
+def test_a_template_of_ones_own_from_the_settings() -> None:
+    from phase_tui.config import load_config_text
+
+    settings = load_config_text(
+        '[builder]\ntemplate = "lofi"\nparts = 6\n\n[builder.lofi]\n'
+        'roles = ["intro", "verse", "chorus", "verse", "chorus", "outro"]\n'
+        'peak = "chorus"\ninstruments = ["rhodes", "vinyl"]\n'
+    ).builder
+    made = generate(settings, "tape loop", seed=5)
+    assert made.template == "lofi"
+    roles = [s.role for s in made.sections]
+    assert roles == ["intro", "verse", "chorus", "verse", "chorus", "outro"]
+    choruses = [s.energy for s in made.sections if s.role == "chorus"]
+    assert min(choruses) > max(s.energy for s in made.sections if s.role != "chorus")
+    assert {i for s in made.sections for i in s.instruments} <= {"rhodes", "vinyl"}
+    by_hand = replace(made, template="by hand")
+    assert reroll(by_hand, settings, seed=6).template == "lofi"  # the settings' template

@@ -88,7 +88,7 @@ def test_default_text_has_every_setting_with_a_comment_above() -> None:
     assert "phase-os keys" in text
     lines = text.splitlines()
     settings = [i for i, line in enumerate(lines) if line and line[0].isalpha() and " = " in line]
-    plain = sum(len(section.fields) for section in SECTIONS if not section.tables)
+    plain = sum(len(section.fields) for section in SECTIONS if section.name != "phases")
     assert len(settings) == plain + 2 + 4 * len(PHASE_FIELDS)
     for index in settings:
         assert lines[index - 1].startswith("# "), lines[index]
@@ -239,6 +239,31 @@ def test_waveform_and_art_settings() -> None:
     assert str(error_of("[art]\nheight = 10\n")) == (
         f"{FILE} line 2: `art.height` expects a whole number >= 90, found integer 10"
     )
+
+
+def test_templates_of_ones_own_in_builder_tables() -> None:
+    config = load_config_text(
+        '[builder]\ntemplate = "LoFi"\n\n[builder.lofi]\n'
+        'roles = ["intro", "verse", "chorus", "verse", "chorus", "outro"]\n'
+        'peak = "chorus"\nenergy = { chorus = 8, verse = 5 }\ninstruments = ["rhodes"]\n'
+    )
+    lofi = config.builder.templates["lofi"]
+    assert config.builder.template == "lofi"  # as spelled where it is defined
+    assert lofi.roles_for(4) == ("intro", "verse", "chorus", "outro")
+    assert lofi.energy["chorus"] == 8 and lofi.instruments == ("rhodes",)
+    problems = error_of(
+        '[builder.a]\nroles = ["intro", "solo"]\n\n[builder.b]\nroles = ["intro"]\n'
+        'peak = "drop"\n\n[builder.c]\npeak = "drop"\n\n[builder.d]\nroles = ["drop"]\n'
+        "energy = { drop = 11 }\n"
+    ).problems
+    assert problems == [
+        f"{FILE} line 2: `builder.a.roles[1]` expects one of intro, verse, build, chorus, "
+        'drop, breakdown, bridge, outro, found string "solo"',
+        f'{FILE} line 6: `builder.b.peak` is "drop", not one of its roles (intro)',
+        f"{FILE} line 8: `[builder.c]` needs `roles`, the plan in order",
+        f"{FILE} line 13: `builder.d.energy[drop]` expects a table of role = whole number "
+        "1..10, found integer 11",
+    ]
 
 
 def test_a_builder_tempo_range_without_a_whole_bpm_names_the_line() -> None:
@@ -573,13 +598,12 @@ def test_builder_section() -> None:
     )
     assert error.problems == [
         f"{FILE} line 2: `builder.parts` expects a whole number >= 2, found integer 1",
-        f"{FILE} line 3: `builder.template` expects one of "
-        '"club", "pop", "ambient", "dnb", found string "polka"',
+        f'{FILE} line 3: `builder.template` is "polka", not a template (club, pop, ambient, dnb)',
         f'{FILE} line 4: `builder.keys[1]` expects a key like "A minor" or "F# major", '
         'found string "H minor"',
         f"unknown key `builder.keys_x` in {FILE} line 5 (known: parts, template, "
-        "tempo_min_bpm, tempo_max_bpm, keys, target_minutes, time_signature); "
-        "did you mean `keys`?",
+        "tempo_min_bpm, tempo_max_bpm, keys, target_minutes, time_signature, or a "
+        "[builder.NAME] table); did you mean `keys`?",
         f'{FILE} line 6: `builder.time_signature` expects a time signature "N/M", '
         'e.g. "4/4", "7/8", found string "4/3"',
         f"{FILE} line 7: `builder.target_minutes` expects a number > 0, found integer 0",
