@@ -1,4 +1,4 @@
-"""A dialog to edit one section of a form map by hand, and the map's tempo and key.
+"""A dialog to edit one section of a form map by hand, and the map's tempo, key and metre.
 
 Every field is typed; enter or "Apply" checks them all (a role from the list, whole bars
 above zero, energy 1 to 10, a tempo in bpm) and returns the edited map, or says what is
@@ -18,11 +18,22 @@ from textual.widgets import Button, Input, Label, Static
 
 from phase_tui.builder.form_map import ROLES, FormMap
 
-FIELDS = ("role", "bars", "energy", "density", "instruments", "tempo_bpm", "key")
+FIELDS = (
+    "role",
+    "bars",
+    "energy",
+    "density",
+    "instruments",
+    "tempo_bpm",
+    "key",
+    "time_signature",
+)
+BEAT_UNITS = (1, 2, 4, 8, 16)
 
 
 class SectionEditor(ModalScreen[FormMap | None]):
-    """Edit section `index` of `form` (and its tempo and key); dismissed with the new map."""
+    """Edit section `index` of `form` (and its tempo, key and metre); dismissed with the
+    new map."""
 
     DEFAULT_CSS = """
     SectionEditor { align: center middle; }
@@ -49,6 +60,7 @@ class SectionEditor(ModalScreen[FormMap | None]):
             "instruments": ", ".join(section.instruments),
             "tempo_bpm": f"{self.form.tempo_bpm:g}",
             "key": self.form.key,
+            "time_signature": self.form.time_signature(),
         }
         with Vertical():
             yield Static(f"Section {self.index + 1} of {self.form.track}  ({', '.join(ROLES)})")
@@ -78,13 +90,28 @@ class SectionEditor(ModalScreen[FormMap | None]):
             tempo_bpm = _number(typed["tempo_bpm"], "tempo")
             if not 20.0 <= tempo_bpm <= 400.0:
                 raise ValueError(f"tempo must be 20..400 bpm, not {typed['tempo_bpm']}")
+            beats, unit = _metre(typed["time_signature"])
         except ValueError as error:
             self.query_one("#editor-error", Static).update(str(error))
             return
-        self.dismiss(replace(edited, tempo_bpm=tempo_bpm, key=typed["key"] or self.form.key))
+        key = typed["key"] or self.form.key
+        self.dismiss(
+            replace(edited, tempo_bpm=tempo_bpm, key=key, beats_per_bar=beats, beat_unit=unit)
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _metre(text: str) -> tuple[int, int]:
+    """ "7/8" -> (7, 8): 1..32 beats of a whole, half, quarter, eighth or sixteenth note."""
+    beats, _, unit = text.partition("/")
+    if not (beats.strip().isdigit() and unit.strip().isdigit()):
+        raise ValueError(f'time signature must be "beats/unit", e.g. "4/4", not {text!r}')
+    metre = int(beats), int(unit)
+    if not 1 <= metre[0] <= 32 or metre[1] not in BEAT_UNITS:
+        raise ValueError(f"time signature must be 1..32 beats of a 1, 2, 4, 8 or 16, not {text}")
+    return metre
 
 
 def _number(text: str, name: str) -> float:

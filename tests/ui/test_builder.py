@@ -138,6 +138,7 @@ async def test_the_edit_dialog_checks_and_applies_every_field(
             ("instruments", "pad, choir"),
             ("tempo_bpm", "124.5"),
             ("key", "F# minor"),
+            ("time_signature", "7/8"),
         ]:
             type_into(name, value)
         dialog.query_one("#edit-key", Input).focus()
@@ -147,6 +148,7 @@ async def test_the_edit_dialog_checks_and_applies_every_field(
         assert (section.role, section.bars, section.energy) == ("breakdown", 12, 7)
         assert (section.density, section.instruments) == ("airy", ("pad", "choir"))
         assert (screen.form.tempo_bpm, screen.form.key) == (124.5, "F# minor")
+        assert screen.form.time_signature() == "7/8"
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, SectionEditor))
         await pilot.press("escape")  # cancel: nothing changes
