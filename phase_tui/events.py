@@ -102,6 +102,16 @@ class WatchHealthChanged:
     detail: str
 
 
+@dataclass(frozen=True)
+class MemoChanged:
+    """A voice memo changed: `what` is started, stopped, transcribing, transcribed, pending,
+    failed, deleted or edited; `done` lists what its words did (tags, notes, commands)."""
+
+    record: dict[str, Any]
+    what: str
+    done: tuple[str, ...] = ()
+
+
 Event = (
     PhaseChanged
     | PhaseFileRejected
@@ -111,5 +121,6 @@ Event = (
     | BounceLogged
     | BouncesChanged
     | WatchHealthChanged
+    | MemoChanged
 )
 Emit = Callable[[Event], None]

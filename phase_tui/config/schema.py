@@ -36,6 +36,7 @@ from phase_tui.config.settings import (
     DEFAULT_KEYS,
     ArtSettings,
     BuilderSettings,
+    MemoSettings,
     WatchSettings,
     WaveformSettings,
 )
@@ -373,4 +374,70 @@ BUILDER = Section(
     ),
 )
 
-SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART, BUILDER)
+MEMO = Section(
+    "memo",
+    "Voice memos: the memo key records from the microphone, Whisper transcribes in the\n"
+    "background, and spoken words become tags, scratchpad notes and commands.",
+    fields=(
+        Field("device", TEXT, "", 'Input device: a name (or part of one) or number; "" = default.'),
+        Field(
+            "sample_rate",
+            whole(8000),
+            16000,
+            "Recording rate in Hz (>= 8000); 16000 suits Whisper.",
+        ),
+        Field(
+            "silence_stop_s",
+            number(0, inclusive=True),
+            0.0,
+            "Stop a memo after this many seconds of silence; 0 turns it off.",
+        ),
+        Field(
+            "silence_db",
+            number(-120, inclusive=True),
+            -45.0,
+            "Level in dBFS below which the microphone counts as silent (-120 .. 0).",
+        ),
+        Field("cue", BOOL, True, "A short sound on start, stop and transcript done (and a flash)."),
+        Field("transcribe", BOOL, True, "Transcribe each memo when it stops (false: on request)."),
+        Field(
+            "backend",
+            choice("faster-whisper", "openai-whisper"),
+            "faster-whisper",
+            '"faster-whisper" (light, fast on CPU) or "openai-whisper" (needs torch).',
+        ),
+        Field(
+            "model",
+            NONEMPTY_TEXT,
+            "tiny.en",
+            "Whisper model: a name (looked up in .phase_os/models/, then the backend's own\n"
+            "cache; never downloaded) or the path of a model folder or .pt file.",
+        ),
+        Field("language", TEXT, "en", 'Language spoken, e.g. "en"; "" detects it.'),
+        Field("beam_size", whole(1), 5, "Beam search width (>= 1); 1 is greedy and fastest."),
+        Field(
+            "idle_unload_minutes",
+            number(0, inclusive=True),
+            5.0,
+            "Minutes without a transcription after which the model leaves memory; 0: never.",
+        ),
+        Field("tag_words", TEXT_LIST, ("tag", "hashtag"), 'Words before a tag: "tag dark".'),
+        Field("note_words", TEXT_LIST, ("note",), "Words that start a scratchpad note."),
+        Field(
+            "phase_words",
+            TEXT_LIST,
+            ("phase", "switch to", "go to"),
+            'Words before a phase name: "phase builder".',
+        ),
+        Field(
+            "bookmark_words",
+            TEXT_LIST,
+            ("bookmark",),
+            "Words that link the memo to the latest bounce.",
+        ),
+    ),
+    attr="memo",
+    cls=MemoSettings,
+)
+
+SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART, BUILDER, MEMO)

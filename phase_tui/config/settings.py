@@ -78,6 +78,27 @@ class ArtSettings:
     height: int = 900
 
 
+@dataclass(frozen=True)
+class MemoSettings:
+    """`[memo]`: voice memo capture, transcription and the words that become actions."""
+
+    device: str = ""  # input device name or number; "" is the default input
+    sample_rate: int = 16000
+    silence_stop_s: float = 0.0  # stop after this much silence; 0: never
+    silence_db: float = -45.0
+    cue: bool = True
+    transcribe: bool = True
+    backend: str = "faster-whisper"
+    model: str = "tiny.en"
+    language: str = "en"
+    beam_size: int = 5
+    idle_unload_minutes: float = 5.0
+    tag_words: tuple[str, ...] = ("tag", "hashtag")
+    note_words: tuple[str, ...] = ("note",)
+    phase_words: tuple[str, ...] = ("phase", "switch to", "go to")
+    bookmark_words: tuple[str, ...] = ("bookmark",)
+
+
 DEFAULT_KEYS = ("A minor", "C major", "D minor", "E minor", "F major", "G major", "F# minor")
 
 
@@ -112,6 +133,7 @@ class Config:
     waveform: WaveformSettings = WaveformSettings()
     art: ArtSettings = ArtSettings()
     builder: BuilderSettings = BuilderSettings()
+    memo: MemoSettings = MemoSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""

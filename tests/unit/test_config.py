@@ -317,7 +317,7 @@ def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
     assert str(error) == (
         f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-        "keys, watch, waveform, art, builder); did you mean `[keys]`?"
+        "keys, watch, waveform, art, builder, memo); did you mean `[keys]`?"
     )
 
 
