@@ -26,11 +26,13 @@ from textual.worker import Worker, WorkerState
 
 from phase_tui import control
 from phase_tui.activity import EVENTS, bounce_slot, log_event
+from phase_tui.app_memos import MemoControls
 from phase_tui.audio.playback import PlaybackUnavailable, Player
 from phase_tui.context import StudioContext
 from phase_tui.events import (
     BounceLogged,
     Event,
+    MemoChanged,
     Notice,
     PayloadFinished,
     PhaseChanged,
@@ -61,6 +63,7 @@ RULE_CHECK_INTERVAL_S = 30.0
 DASHBOARD = "dashboard"
 BOUNCES_MODE = "bounces"
 FORMS_MODE = "forms"
+MEMOS_MODE = "memos"
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
@@ -102,6 +105,8 @@ class PhaseOSApp(App[int]):
         Binding("p", "phase_screen", "Phase screen", id="phase_screen"),
         Binding("b", "bounces", "Bounces", id="bounces"),
         Binding("f", "forms", "Form maps", id="forms"),
+        Binding("m", "memo", "Memo", id="memo"),
+        Binding("M", "memos", "Memos", id="memos"),
         Binding("n", "next_phase", "Next phase", id="next_phase"),
     ]
 
@@ -148,8 +153,10 @@ class PhaseOSApp(App[int]):
             dispatch=self._dispatch,
             bounce_context=self._bounce_context,
         )
+        self.memo_controls = MemoControls(self, self._emit)
         self.add_mode(BOUNCES_MODE, _bounces_screen)
         self.add_mode(FORMS_MODE, _builder_screen)
+        self.add_mode(MEMOS_MODE, _memos_screen)
         for item in config.phases:
             self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
@@ -192,8 +199,10 @@ class PhaseOSApp(App[int]):
         """Start the watchers and the control socket (off the UI thread)."""
         self.services.start()
         self.context.refresh_status(app_running=True)
+        self.memo_controls.start()
 
     def on_unmount(self) -> None:
+        self.memo_controls.shutdown()
         self.player.stop()
         self.services.stop()
         self._payloads.shutdown()
@@ -306,6 +315,9 @@ class PhaseOSApp(App[int]):
             more = f" and {len(fresh) - 3} more" if len(fresh) > 3 else ""
             self.notify(names + more, title=f"{len(fresh)} bounces logged", timeout=6)
 
+    def _on_MemoChanged(self, event: MemoChanged) -> None:  # noqa: N802
+        self.memo_controls.changed(event)
+
     def _on_WatchHealthChanged(self, event: WatchHealthChanged) -> None:  # noqa: N802
         self._watch_health[event.folder] = event
         troubled = [h for h in self._watch_health.values() if h.mode in ("missing", "polling")]
@@ -412,7 +424,10 @@ class PhaseOSApp(App[int]):
 
     def toggle_playback(self, record: Record) -> None:
         """Play a bounce, or stop it if it is the one playing."""
-        path = self.bounce_path(record)
+        self.toggle_play(self.bounce_path(record))
+
+    def toggle_play(self, path: Path) -> None:
+        """Play an audio file (a bounce, a memo), or stop it if it is the one playing."""
         if self.playing == str(path):
             self.player.stop()
             self.playing = ""
@@ -498,6 +513,14 @@ class PhaseOSApp(App[int]):
         """Show the builder: form maps, their versions and diffs."""
         self.switch_mode(FORMS_MODE)
 
+    def action_memo(self) -> None:
+        """Start recording a voice memo, or stop the one recording."""
+        self.memo_controls.toggle()
+
+    def action_memos(self) -> None:
+        """Show the memos: transcripts, tags, status; play, re-transcribe, delete."""
+        self.switch_mode(MEMOS_MODE)
+
     def action_toggle_help(self) -> None:
         """Show or hide every key of the current screen."""
         if self.screen.query("HelpPanel"):  # by name: importing it costs 25 ms of start-up
@@ -528,6 +551,8 @@ class PhaseOSApp(App[int]):
         yield SystemCommand("Dashboard", "Activity, time per phase", self.action_dashboard)
         yield SystemCommand("Phase screen", "The current phase's screen", self.action_phase_screen)
         yield SystemCommand("Bounces", "Every bounce, by track: filter, play", self.action_bounces)
+        yield SystemCommand("Memo", "Record a voice memo, or stop it", self.action_memo)
+        yield SystemCommand("Memos", "Voice memos and their transcripts", self.action_memos)
         yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
         yield SystemCommand("New session", "Start a new session now", self.action_new_session)
 
@@ -547,6 +572,7 @@ class PhaseOSApp(App[int]):
             "notify": self._cmd_notify,
             "session.new": lambda args: self._new_session(),
             "bounces.scan": self._cmd_bounces_scan,
+            **self.memo_controls.commands(),
         }
 
     def _cmd_bounces_scan(self, _args: dict[str, Any]) -> dict[str, int]:
@@ -590,6 +616,13 @@ def _builder_screen() -> Screen[None]:
     return BuilderScreen()
 
 
+def _memos_screen() -> Screen[None]:
+    """The memo screen, imported when first shown."""
+    from screens.memos import MemosScreen
+
+    return MemosScreen()
+
+
 def _phase_screen(phase: str) -> Screen[None]:
     """A phase's screen, imported when first shown (not before the first paint)."""
     from screens.phase import PhaseScreen
@@ -602,10 +635,11 @@ def describe_bindings() -> list[tuple[str, str, str]]:
     from screens.bounce_detail import BounceDetailScreen
     from screens.bounces import BouncesScreen
     from screens.builder import BuilderScreen
+    from screens.memos import MemosScreen
     from widgets.waveform import Waveform
 
     rows = []
-    screens = (BouncesScreen, BounceDetailScreen, Waveform, BuilderScreen)
+    screens = (BouncesScreen, BounceDetailScreen, Waveform, BuilderScreen, MemosScreen)
     for binding in (*PhaseOSApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)):
         if not isinstance(binding, Binding) or binding.id is None:
             continue  # not remappable (escape and the like)

@@ -17,6 +17,7 @@ import click
 from phase_tui import control
 from phase_tui.cli_bounces import bounces, scan
 from phase_tui.cli_form import form
+from phase_tui.cli_memo import memo
 from phase_tui.cli_state import State, pass_state
 from phase_tui.cli_visual import art, wave
 from phase_tui.config import ConfigError, default_config_text, load_config
@@ -128,10 +129,10 @@ def phase_set(state: State, name: str) -> None:
         return
     except ConnectionError:
         pass
-    _switch_offline(state.context(), name)
+    switch_offline(state.context(), name)
 
 
-def _switch_offline(context: StudioContext, name: str) -> None:
+def switch_offline(context: StudioContext, name: str, by: str = "shell") -> None:
     """No app runs: switch on the files, run the payloads here and report them."""
     from phase_tui.phase.payloads import PayloadRunner
     from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
@@ -148,7 +149,7 @@ def _switch_offline(context: StudioContext, name: str) -> None:
         payloads=runner,
     )
     try:
-        change = switcher.switch(name, by="shell")
+        change = switcher.switch(name, by=by)
     except UnknownPhase as error:
         raise click.ClickException(str(error)) from error
     runner.shutdown(wait=True)
@@ -271,6 +272,7 @@ cli.add_command(scan)
 cli.add_command(wave)
 cli.add_command(art)
 cli.add_command(form)
+cli.add_command(memo)
 
 
 # ------------------------------------------------------------------ sessions

@@ -4,7 +4,8 @@
 or `notify` from hotkeys and DAW scripts; importing click alone costs more than starting
 Python. So these forms are answered here with the standard library only:
 - `status [--format T]`, from the status snapshot;
-- `phase`, `phase set NAME`, `notify TEXT...`, through the control socket of a running app;
+- `phase`, `phase set NAME`, `notify TEXT...`, `memo start|stop|toggle` (a push-to-talk
+  hotkey), through the control socket of a running app;
 - no command at all: the app opens without the CLI's imports.
 The studio is `--studio S` (first), else `$PHASE_OS_STUDIO`, else found above the current
 folder. Anything else, no snapshot, or no running app, goes to the full CLI.
@@ -59,13 +60,16 @@ def _fast_status(studio: str, rest: list[str]) -> bool:
 
 
 def _fast_shell(studio: str, rest: list[str]) -> bool:
-    """Send `phase`, `phase set NAME` or `notify TEXT` to the running app, if there is one."""
+    """Send `phase`, `phase set NAME`, `notify TEXT` or `memo start|stop|toggle` to the
+    running app, if there is one."""
     if rest == ["phase"]:
         cmd, args, shown = "phase.get", {}, "{}"
     elif len(rest) == 3 and rest[:2] == ["phase", "set"]:
         cmd, args, shown = "phase.set", {"name": rest[2]}, "phase: {}"
     elif len(rest) >= 2 and rest[0] == "notify" and not rest[1].startswith("-"):
         cmd, args, shown = "notify", {"text": " ".join(rest[1:])}, ""
+    elif len(rest) == 2 and rest[0] == "memo" and rest[1] in ("start", "stop", "toggle"):
+        cmd, args, shown = f"memo.{rest[1]}", {}, "{0[name]}: {0[status]}"
     else:
         return False
     from pathlib import Path
@@ -105,7 +109,7 @@ def main() -> None:
     explicit, rest = _split_studio(sys.argv[1:])
     if not rest:
         _open_app(explicit)
-    if rest[0] in ("status", "phase", "notify") and (studio := _known_studio(explicit)):
+    if rest[0] in ("status", "phase", "notify", "memo") and (studio := _known_studio(explicit)):
         fast = _fast_status(studio, rest[1:]) if rest[0] == "status" else _fast_shell(studio, rest)
         if fast:
             return

@@ -74,6 +74,10 @@ class BounceDetailScreen(StudioScreen):
         self.sections: tuple[Section, ...] = ()  # the form map's, else those detected
         self._curve: tuple[np.ndarray, np.ndarray] | None = None
 
+    def memo_focus(self) -> dict[str, str]:
+        """What a voice memo recorded now tags: the bounce shown."""
+        return {"kind": "bounces", "id": self.record["id"], "name": self.record["name"]}
+
     def compose_body(self) -> ComposeResult:
         yield Static(str(self.record.get("name")), id="detail-title")
         yield Waveform(self.studio_app.context.config.waveform.style)

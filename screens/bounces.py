@@ -99,6 +99,11 @@ class BouncesScreen(StudioScreen):
         key = self.query_one(BounceTable).selected_key()
         return self._by_id.get(key) if key else None
 
+    def memo_focus(self) -> dict[str, str] | None:
+        """What a voice memo recorded now tags: the selected bounce."""
+        record = self.selected()
+        return {"kind": "bounces", "id": record["id"], "name": record["name"]} if record else None
+
     def _show_detail(self, key: str | None) -> None:
         detail = self.query_one(BounceDetail)
         if key is None:

@@ -54,6 +54,7 @@ class Hud(Widget):
         background: $panel;
         color: $foreground;
     }
+    Hud.-flash { background: $accent; }
     Hud > .hud--muted { color: $text-muted; }
     Hud > .hud--message { color: $warning; }
     Hud > .hud--alert { color: $error; text-style: bold; }
