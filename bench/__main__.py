@@ -17,12 +17,14 @@ from types import ModuleType
 from bench import (
     bounces,
     idle,
+    memo_capture,
     memory,
     peaks,
     phase_latency,
     startup,
     status,
     waveform_redraw,
+    whisper,
 )
 from bench.common import BENCH_DIR, BenchContext, Row
 from bench.report import machine, text_table, write_results
@@ -36,6 +38,8 @@ MEASURES: list[ModuleType] = [
     bounces,
     peaks,
     waveform_redraw,
+    memo_capture,
+    whisper,
 ]
 
 

@@ -79,7 +79,7 @@ async def test_tags_are_edited_and_a_memo_goes_to_the_trash(
         await wait_for(pilot, lambda: getattr(app.screen, "body_ready", False))
         await pilot.press("e")
         await wait_for(pilot, lambda: app.screen.query("#tags"))
-        app.screen.query_one("#tags", Input).value = "#Late Night, dark"
+        app.screen.query_one("#tags", Input).value = "#Late-Night, dark DARK"
         await pilot.press("enter")
         await wait_for(pilot, lambda: memos(app)[0]["tags"] == ["late-night", "dark"])
         table = app.screen.query_one("#memo-table", DataTable)

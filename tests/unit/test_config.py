@@ -325,7 +325,7 @@ def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
     assert str(error) == (
         f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch, waveform, art, "
-        "builder); "
+        "builder, memo); "
         "did you mean `app.theme` (under [app])?"
     )
 

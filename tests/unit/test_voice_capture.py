@@ -23,18 +23,12 @@ writing, so opening it never blocks and the plugin never sees an end of file.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import signal
 import struct
 import subprocess
 import sys
-import termios
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -43,18 +37,13 @@ import soundfile as sf
 
 from phase_tui.audio.errors import UnreadableAudio
 from phase_tui.voice.wav_repair import repair_wav
+from tests.virtual_mic import virtual_devices
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RATE = 16000
-PERIOD_FRAMES = 800  # the recorder's block (BLOCK_S) at 16 kHz: one read of the plugin
-F_SETPIPE_SZ = 1031
 TONE_AMPLITUDE = 0.25
 TONE_DB = 20 * np.log10(TONE_AMPLITUDE)
 
-VIRTUAL_DEVICES = """\
-pcm.!default {{ type plug; slave {{ pcm "virtual"; rate 16000; channels 1; format S16_LE }} }}
-pcm.virtual {{ type file; slave.pcm "null"; file "{played}"; infile "{mic}"; format "raw" }}
-"""
 NO_DEVICE = """\
 pcm.!default { type hw; card 42 }
 ctl.!default { type hw; card 42 }
@@ -111,44 +100,6 @@ def tone_then(seconds: float, silence_s: float = 0.0) -> np.ndarray:
     noise = np.random.default_rng(7).integers(-40, 41, len(t))
     sound = np.round(TONE_AMPLITUDE * 32767 * np.sin(2 * np.pi * 440 * t)) + noise
     return np.concatenate([sound, np.zeros(round(silence_s * RATE))]).astype(np.int16)
-
-
-def feed(fd: int, signal_: np.ndarray, stop: threading.Event) -> None:
-    """Play the virtual microphone: one period of the signal (then silence) every 50 ms,
-    written only when the pipe is empty."""
-    padded = np.concatenate([signal_, np.zeros(PERIOD_FRAMES, np.int16)])
-    position, due = 0, time.monotonic()
-    while not stop.is_set():
-        waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
-        if waiting == 0:
-            chunk = padded[position : position + PERIOD_FRAMES]
-            if len(chunk) < PERIOD_FRAMES:
-                chunk = np.zeros(PERIOD_FRAMES, np.int16)
-            os.write(fd, chunk.astype("<i2").tobytes())
-            position += PERIOD_FRAMES
-        due += PERIOD_FRAMES / RATE
-        stop.wait(max(0.0, due - time.monotonic()))
-
-
-@contextmanager
-def virtual_devices(tmp_path: Path, signal_: np.ndarray) -> Iterator[tuple[Path, Path]]:
-    """A HOME whose default ALSA device records `signal_` in real time; (home, PLAYED.raw)."""
-    home = tmp_path / "home"
-    home.mkdir()
-    mic, played = tmp_path / "MIC.raw", tmp_path / "PLAYED.raw"
-    os.mkfifo(mic)
-    (home / ".asoundrc").write_text(VIRTUAL_DEVICES.format(played=played, mic=mic))
-    fd = os.open(mic, os.O_RDWR)
-    fcntl.fcntl(fd, F_SETPIPE_SZ, 4096)
-    stop = threading.Event()
-    feeder = threading.Thread(target=feed, args=(fd, signal_, stop), daemon=True)
-    feeder.start()
-    try:
-        yield home, played
-    finally:
-        stop.set()
-        feeder.join()
-        os.close(fd)
 
 
 def no_device_home(tmp_path: Path) -> Path:
