@@ -132,3 +132,69 @@ def test_builder_screen(snap_compare: Callable[..., bool], tmp_path: Path) -> No
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_builder)
+
+
+def test_memo_screen(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    from phase_tui.voice.memos import MEMOS
+
+    app = snapshot_app(tmp_path)
+    memos = app.context.studio.folder("memos")
+    segments = [
+        {"start_s": 0.0, "end_s": 2.4, "text": " Note, the kick is too muddy,"},
+        {"start_s": 2.4, "end_s": 6.2, "text": " tag dark, switch to builder."},
+    ]
+    for minutes, status, extra in (
+        (
+            50,
+            "done",
+            {
+                "text": "Note, the kick is too muddy, tag dark, switch to builder.",
+                "tags": ["dark"],
+                "transcript": {
+                    "segments": segments,
+                    "language": "en",
+                    "backend": "faster-whisper",
+                    "model": "tiny.en",
+                    "audio_s": 6.6,
+                    "took_s": 0.4,
+                },
+                "actions": [
+                    "tagged memory-spike-v2 #dark",
+                    "noted in scratchpad/amber-heron-7f3a.md: the kick is too muddy",
+                    "phase builder",
+                ],
+            },
+        ),
+        (20, "pending", {"error": "the faster-whisper model 'small.en' is not on disk"}),
+        (
+            5,
+            "done",
+            {
+                "text": "Bookmark. The second drop needs a riser.",
+                "bounce": "x",
+                "actions": ["bookmarked memory-spike-v2"],
+            },
+        ),
+    ):
+        app.context.store.insert(
+            MEMOS,
+            {
+                "path": str(memos / f"memo-{minutes}.wav"),
+                "name": f"memo-{minutes}",
+                "started_at": FROZEN_NOW - minutes * 60,
+                "duration_s": 6.6 if minutes == 50 else 12.0,
+                "status": status,
+                "session": "amber-heron-7f3a",
+                "phase": "builder",
+                "tags": [],
+                **extra,
+            },
+        )
+
+    async def open_memos(pilot: Pilot[int]) -> None:
+        await pilot.press("M")
+        await body_ready(pilot)
+        pilot.app.screen.query_one("#memo-table").move_cursor(row=2)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_memos)
