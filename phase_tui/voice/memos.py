@@ -81,17 +81,21 @@ def memos_with_status(store: Store, *statuses: str) -> list[Record]:
 
 
 def find_memo(store: Store, ref: str) -> Record | None:
-    """A memo by id, id prefix (case-insensitive) or file name stem."""
+    """A memo by id, the start or end of its id (`memo ls` shows the last 8 characters,
+    any case) or its file name stem; the newest when several match."""
     wanted = ref.strip()
     found = store.get(MEMOS, wanted)
-    if found is not None:
+    if found is not None or not wanted:
         return found
+    upper = wanted.upper()
     matches = [
         record
         for record in store.all(MEMOS)
-        if record["id"].lower().startswith(wanted.lower()) or record.get("name") == wanted
+        if record["id"].startswith(upper)
+        or record["id"].endswith(upper)
+        or record.get("name") == wanted
     ]
-    return matches[-1] if matches and wanted else None
+    return matches[-1] if matches else None
 
 
 def recover_unfinished(store: Store, recording_now: str | None = None) -> list[Record]:

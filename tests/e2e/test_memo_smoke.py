@@ -1,7 +1,8 @@
 """Smoke test of voice memos in the real `phase-os` command, in tmux, with a real
 microphone: ALSA's `file` device reading spoken words (no sound card needed). The memo key
-records them, faster-whisper transcribes them, and the words act (a tag, a note, a phase
-change); then a memo is cut by `kill -9` and the next start repairs and keeps it."""
+and `phase-os memo stop|start` (a hotkey's press and release) record them, faster-whisper
+transcribes them, and the words act (a tag, a note, a phase change); then a memo is cut by
+`kill -9` and the next start repairs and keeps it."""
 
 from __future__ import annotations
 
@@ -91,6 +92,12 @@ def studio(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
 
 
+def shell(studio: Path, *args: str) -> str:
+    return subprocess.run(
+        [PHASE_OS, "--studio", str(studio), *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
 def app_pid() -> int:
     shell = tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip()
     children = subprocess.run(
@@ -106,7 +113,7 @@ def test_a_spoken_memo_is_recorded_transcribed_and_acted_on_then_survives_kill_9
     tmux("send-keys", "-t", SESSION, "m")
     wait_until(lambda: "● REC" in screen(), "the meter in the HUD")
     time.sleep(7.5)  # the whole sentence
-    tmux("send-keys", "-t", SESSION, "m")
+    assert shell(studio, "memo", "stop").endswith(": pending")  # a hotkey's key release
     done = wait_until(
         lambda: [m for m in memos(studio) if m.get("status") == "done"], "the transcript", 120
     )
@@ -119,7 +126,7 @@ def test_a_spoken_memo_is_recorded_transcribed_and_acted_on_then_survives_kill_9
     played, rate = sf.read(memo["path"])
     assert rate == 16000 and 6.5 < len(played) / rate < 12
 
-    tmux("send-keys", "-t", SESSION, "m")  # a second memo, cut short by a crash
+    assert shell(studio, "memo", "start").endswith(": recording")  # cut short by a crash
     wait_until(lambda: "● REC" in screen(), "the meter again")
     time.sleep(3.0)
     os.kill(app_pid(), signal.SIGKILL)
