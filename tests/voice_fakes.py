@@ -64,3 +64,29 @@ def copy_speech(target: Path) -> Path:
     audio, rate = sf.read(SPEECH, dtype="int16")
     sf.write(target, audio, rate, subtype="PCM_16")
     return target
+
+
+def tiny_checkpoint(path: Path) -> Path:
+    """A random openai-whisper checkpoint with very small dimensions (english-only)."""
+    import torch  # the test extras install openai-whisper and CPU torch
+    import whisper.model as whisper_model
+
+    torch.manual_seed(0)
+    dims = whisper_model.ModelDimensions(
+        n_mels=80,
+        n_audio_ctx=1500,
+        n_audio_state=64,
+        n_audio_head=2,
+        n_audio_layer=1,
+        n_vocab=51864,
+        n_text_ctx=448,
+        n_text_state=64,
+        n_text_head=2,
+        n_text_layer=1,
+    )
+    model = whisper_model.Whisper(dims)
+    with torch.no_grad():  # some parameters start as torch.empty: uninitialised memory
+        for parameter in model.parameters():
+            parameter.normal_(0.0, 0.02)
+    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, path)
+    return path

@@ -16,7 +16,7 @@ from phase_tui.voice.memos import MEMOS, new_memo
 from phase_tui.voice.microphone import MicUnavailable
 from phase_tui.voice.service import MemoService
 from tests.helpers import make_studio
-from tests.voice_fakes import NoMicrophone, SpeechRecorder, copy_speech
+from tests.voice_fakes import NoMicrophone, SpeechRecorder, copy_speech, tiny_checkpoint
 
 QUIET = "[memo]\ncue = false\n"
 TRANSCRIBE_TIMEOUT_S = 120
@@ -185,3 +185,21 @@ def test_set_tags_normalises_and_rewrites_the_transcript(harness: Harness) -> No
     harness.service.set_tags(memo["id"], ["#Late Night", "dark", "DARK"])
     assert harness.memo(memo["id"])["tags"] == ["late-night", "dark"]
     assert "#late-night #dark" in Path(memo["path"]).with_suffix(".md").read_text()
+
+
+def test_openai_whisper_output_flows_through_the_same_pipeline(tmp_path: Path) -> None:
+    checkpoint = tiny_checkpoint(tmp_path / "tiny-random.pt")  # random weights: any words
+    harness = Harness(
+        tmp_path / "studio",
+        QUIET + f'backend = "openai-whisper"\nmodel = "{checkpoint}"\nlanguage = "en"\n',
+    )
+    memo = harness.service.start()
+    harness.service.stop()
+    harness.service.worker.join(TRANSCRIBE_TIMEOUT_S)
+    done = harness.memo(memo["id"])
+    assert done["status"] == "done", done.get("error")
+    assert done["transcript"]["backend"] == "openai-whisper"
+    assert done["transcript"]["model"] == str(checkpoint)
+    assert Path(done["path"]).with_suffix(".md").exists()
+    assert harness.reported("transcribed")
+    harness.service.shutdown()

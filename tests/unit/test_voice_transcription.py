@@ -21,6 +21,7 @@ from phase_tui.voice.backends import TranscriberUnavailable, make_backend
 from phase_tui.voice.model_holder import ModelHolder
 from phase_tui.voice.transcript import Segment, Transcript
 from phase_tui.voice.whisper_audio import WHISPER_RATE_HZ, load_for_whisper
+from tests.voice_fakes import tiny_checkpoint
 
 SPEECH = Path(__file__).resolve().parents[1] / "fixtures" / "speech"
 
@@ -160,31 +161,6 @@ def test_an_unknown_backend_is_refused(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------- openai-whisper
-
-
-def tiny_checkpoint(path: Path) -> Path:
-    """A random openai-whisper checkpoint with very small dimensions (english-only)."""
-    torch = pytest.importorskip("torch")
-    whisper_model = pytest.importorskip("whisper.model")
-    torch.manual_seed(0)
-    dims = whisper_model.ModelDimensions(
-        n_mels=80,
-        n_audio_ctx=1500,
-        n_audio_state=64,
-        n_audio_head=2,
-        n_audio_layer=1,
-        n_vocab=51864,
-        n_text_ctx=448,
-        n_text_state=64,
-        n_text_head=2,
-        n_text_layer=1,
-    )
-    model = whisper_model.Whisper(dims)
-    with torch.no_grad():  # some parameters start as torch.empty: uninitialised memory
-        for parameter in model.parameters():
-            parameter.normal_(0.0, 0.02)
-    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, path)
-    return path
 
 
 def test_openai_whisper_transcribes_an_array_without_ffmpeg(
