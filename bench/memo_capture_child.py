@@ -34,14 +34,12 @@ pcm.virtual {{ type file; slave.pcm "null"; file "{played}"; infile "{mic}"; for
 """
 
 
-def virtual_microphone(folder: Path) -> int:
-    """Write the `.asoundrc`, make the FIFO, point HOME at it; the FIFO's descriptor."""
-    home = folder / "home"
+def virtual_microphone(folder: Path, home: Path) -> int:
+    """Write the `.asoundrc` into `home`, make the FIFO; the FIFO's descriptor."""
     home.mkdir(exist_ok=True)
     mic = folder / "MIC.raw"
     os.mkfifo(mic)
     (home / ".asoundrc").write_text(ASOUNDRC.format(played=folder / "PLAYED.raw", mic=mic))
-    os.environ["HOME"] = str(home)  # ALSA reads $HOME/.asoundrc when PortAudio starts
     fd = os.open(mic, os.O_RDWR | os.O_NONBLOCK)  # never blocks, never reaches end of file
     fcntl.fcntl(fd, F_SETPIPE_SZ, 4096)
     return fd
@@ -68,7 +66,9 @@ def empty(fd: int) -> None:
 
 
 def measure(folder: Path, starts: int) -> list[float]:
-    fd = virtual_microphone(folder)
+    home = folder / "home"
+    fd = virtual_microphone(folder, home)
+    os.environ["HOME"] = str(home)  # ALSA reads $HOME/.asoundrc when PortAudio starts
     threading.Thread(target=feed, args=(fd,), daemon=True).start()
     import sounddevice  # noqa: F401 - imported before the key press, as the app does
 
