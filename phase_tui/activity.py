@@ -54,6 +54,10 @@ def describe(event: Record) -> str:
         return str(event.get("summary"))
     if kind == "bounce":
         return f"bounce {event.get('name')}"
+    if kind == "memo":
+        return f"memo recorded ({format_clock(event.get('duration_s'))})"
+    if kind == "memo_text":
+        return f"memo: “{event.get('text')}”"
     return str(event.get("text") or kind)
 
 

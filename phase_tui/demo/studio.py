@@ -3,9 +3,9 @@
 The demo is a list of steps (`DEMO_STEPS`). A step names the files it makes, each a path
 relative to the studio plus a writer; `create_demo_studio` runs the writers of the files
 that do not exist yet, so it never overwrites anything and a second run writes nothing.
-A later feature adds its own demo content (memos, ...) by appending a step. The form maps
-of "memory spike" and the links of its bounces to them go to the Store once the files
-exist (`forms`). Audio is the same for the same seed.
+A later feature adds its own demo content by appending a step. The form maps of "memory
+spike" and the links of its bounces to them (`forms`), and the record of the voice memo
+(`memos`), go to the Store once the files exist. Audio is the same for the same seed.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from pathlib import Path
 from phase_tui.demo.bounces import bounce_files
 from phase_tui.demo.crate import crate_files, playlist_files
 from phase_tui.demo.forms import link_form_maps
+from phase_tui.demo.memos import memo_files, record_demo_memo
 from phase_tui.demo.step import DemoContext, DemoFile, DemoStep
 from phase_tui.session.studio import init_studio
 
-DEMO_STEPS: list[DemoStep] = [bounce_files, crate_files, playlist_files]
+DEMO_STEPS: list[DemoStep] = [bounce_files, crate_files, playlist_files, memo_files]
 
 
 def create_demo_studio(
@@ -49,4 +50,5 @@ def create_demo_studio(
                 if progress is not None:
                     progress(f"{item.relative_path}  ({description})")
     link_form_maps(context.studio.root)
+    record_demo_memo(context.studio.root)
     return written

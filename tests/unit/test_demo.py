@@ -346,6 +346,23 @@ def test_demo_track_has_form_map_versions_linked_to_its_bounces(demo):
         context.close()
 
 
+def test_demo_has_a_spoken_memo_waiting_for_its_transcript(demo):
+    from phase_tui.context import StudioContext
+    from phase_tui.voice.memos import MEMOS
+
+    audio = demo[0] / "memos/demo-riser-idea.wav"
+    info = sf.info(str(audio))
+    assert (info.samplerate, info.channels, info.subtype) == (16000, 1, "PCM_16")
+    context = StudioContext.open(demo[0])
+    try:
+        (memo,) = context.store.all(MEMOS)
+        assert memo["status"] == "pending" and memo["path"] == str(audio)
+        assert memo["duration_s"] == pytest.approx(info.duration)
+        assert memo["focus"]["name"] == "Memory Spike (final).flac"
+    finally:
+        context.close()
+
+
 def test_demo_crate_names_say_tempo_and_key(demo):
     root = demo[0]
     crate = sorted(p.name for p in (root / "crates/demo-crate").iterdir())

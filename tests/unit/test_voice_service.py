@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from phase_tui.activity import EVENTS
+from phase_tui.activity import EVENTS, describe
 from phase_tui.events import Event, MemoChanged, Notice
 from phase_tui.voice.memos import MEMOS, new_memo
 from phase_tui.voice.microphone import MicUnavailable
@@ -91,7 +91,9 @@ def test_a_memo_is_recorded_transcribed_and_its_words_act(harness: Harness) -> N
     assert "tagged memory-spike-v2 #dark" in transcribed.done
     assert any(line.startswith("noted in scratchpad/") for line in transcribed.done)
     assert "phase builder" in transcribed.done
-    assert "memo_text" in [e["type"] for e in harness.context.store.all(EVENTS)]
+    journal = [e for e in harness.context.store.all(EVENTS) if e["type"].startswith("memo")]
+    assert [describe(e) for e in journal][0] == "memo recorded (0:07)"
+    assert describe(journal[1]).lower().startswith("memo: “note, the kick")
 
 
 def test_with_nothing_selected_tags_go_on_the_session_latest_bounce(harness: Harness) -> None:
