@@ -168,4 +168,3 @@ def _switch_phase(state: State, name: str) -> None:
     from phase_tui.cli import switch_offline
 
     switch_offline(state.context(), name, by="voice")
-
