@@ -104,15 +104,15 @@ def recover_unfinished(store: Store, recording_now: str | None = None) -> list[R
     The WAV's header is patched to the audio on disk (a kill loses at most the last second)
     and the memo becomes pending; a memo whose audio is gone or unusable becomes failed.
     """
-    import soundfile
-
-    from phase_tui.audio.errors import UnreadableAudio
-    from phase_tui.voice.wav_repair import repair_wav
-
     recovered = []
     for record in memos_with_status(store, "recording"):
         if record["id"] == recording_now or record.get("machine") != store.machine:
             continue
+        import soundfile  # only now: an app start with nothing to repair stays light
+
+        from phase_tui.audio.errors import UnreadableAudio
+        from phase_tui.voice.wav_repair import repair_wav
+
         path = Path(record["path"])
         try:
             frames = repair_wav(path)

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,21 +19,17 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.e2e.tmux import PHASE_OS, capture, start, tmux
 from tests.virtual_mic import virtual_devices
 from tests.voice_fakes import SPEECH
 
-PHASE_OS = str(Path(sys.executable).with_name("phase-os"))
 SESSION = f"phase-os-memo-{os.getpid()}"
 
 pytestmark = pytest.mark.slow
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
-
-
 def screen() -> str:
-    return tmux("capture-pane", "-p", "-t", SESSION)
+    return capture(SESSION)
 
 
 def wait_until(condition, what: str, timeout_s: float = 15.0):  # type: ignore[no-untyped-def]
@@ -67,27 +62,8 @@ def studio(tmp_path: Path) -> Iterator[Path]:
     pause = np.zeros(8 * rate, dtype=np.int16)
     spoken = np.concatenate([pause[: rate // 2], speech, pause, speech])
     with virtual_devices(tmp_path, spoken, home=Path(os.environ["HOME"])):
-        names = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PHASE_OS_MACHINE_ID")
-        env_args = [arg for name in names for arg in ("-e", f"{name}={os.environ[name]}")]
         command = f"{PHASE_OS} --studio {root}"
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                SESSION,
-                "-x",
-                "120",
-                "-y",
-                "34",
-                *env_args,
-                "-e",
-                "TERM=xterm-256color",
-                f"{command}; {command}; sleep 60",
-            ],
-            check=True,
-        )
+        start(SESSION, f"{command}; {command}; sleep 60")  # the second start: after kill -9
         yield root
         subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
 

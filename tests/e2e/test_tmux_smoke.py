@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,16 +14,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-PHASE_OS = str(Path(sys.executable).with_name("phase-os"))
+from tests.e2e.tmux import PHASE_OS, capture, start, tmux
+
 SESSION = f"phase-os-smoke-{os.getpid()}"
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
-
-
 def screen() -> str:
-    return tmux("capture-pane", "-p", "-t", SESSION)
+    return capture(SESSION)
 
 
 def wait_for_screen(text: str, timeout_s: float = 10.0) -> str:
@@ -42,27 +38,7 @@ def studio(tmp_path: Path) -> Iterator[Path]:
     assert shutil.which("tmux"), "tmux is needed (make test installs it)"
     root = tmp_path / "studio"
     subprocess.run([PHASE_OS, "init", str(root)], check=True, capture_output=True)
-    # A tmux server keeps the environment it started with: pass ours explicitly.
-    names = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "PHASE_OS_MACHINE_ID")
-    env_args = [arg for name in names for arg in ("-e", f"{name}={os.environ[name]}")]
-    subprocess.run(
-        [
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            SESSION,
-            "-x",
-            "120",
-            "-y",
-            "34",
-            *env_args,
-            "-e",
-            "TERM=xterm-256color",
-            f"{PHASE_OS} --studio {root}; sleep 60",
-        ],
-        check=True,
-    )
+    start(SESSION, f"{PHASE_OS} --studio {root}; sleep 60")
     yield root
     subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
 
