@@ -80,6 +80,7 @@ async def test_phase_screen_follows_the_phase(make_app: AppFactory) -> None:
         assert isinstance(app.screen, PhaseScreen) and app.screen.phase == "oracle"
         await pilot.press("3")
         await wait_for(pilot, lambda: getattr(app.screen, "phase", None) == "remix")
+        await wait_for(pilot, lambda: app.screen.body_ready)  # mounted after the first paint
         about = widget_text(app.screen.query_one("#phase-about", Static))
         assert "REMIX" in about and "(current)" in about
         await pilot.press("d")
