@@ -15,7 +15,7 @@ from phase_tui.events import Event, MemoChanged, Notice
 from phase_tui.voice.memos import MEMOS, new_memo
 from phase_tui.voice.microphone import MicUnavailable
 from phase_tui.voice.service import MemoService
-from tests.helpers import make_studio
+from tests.helpers import make_studio, wait_until
 from tests.voice_fakes import NoMicrophone, SpeechRecorder, copy_speech, tiny_checkpoint
 
 QUIET = "[memo]\ncue = false\n"
@@ -205,3 +205,17 @@ def test_openai_whisper_output_flows_through_the_same_pipeline(tmp_path: Path) -
     assert Path(done["path"]).with_suffix(".md").exists()
     assert harness.reported("transcribed")
     harness.service.shutdown()
+
+
+def test_silence_stops_the_memo_and_keeps_it(harness: Harness) -> None:
+    made: list[SpeechRecorder] = []
+
+    def recorder(**settings: object) -> SpeechRecorder:
+        made.append(SpeechRecorder(**settings))
+        return made[-1]
+
+    harness.service.make_recorder = recorder
+    memo = harness.service.start()
+    made[0].settings["on_silence"]()  # what the recorder calls, from its writer thread
+    assert wait_until(lambda: harness.memo(memo["id"])["status"] != "recording")
+    assert harness.service.recording is None and harness.reported("stopped")
