@@ -187,6 +187,7 @@ class Store:
         self._lock_fd: int | None = None
         self._files: dict[str, _StoreFile] = {}
         self._merged: dict[str, tuple[tuple[Any, ...], dict[str, Record]]] = {}
+        self._writes = 0
         if internal_dir is not None:
             internal_dir.mkdir(parents=True, exist_ok=True)
 
@@ -263,6 +264,17 @@ class Store:
         with self._lock:
             return len(self._merged_view(kind))
 
+    def revision(self, kind: str) -> tuple[Any, ...]:
+        """A key that changes whenever a record of `kind` may have changed, in any machine's
+        file or by this Store: for caches built over records (costs a `stat` per file)."""
+        with self._lock:
+            files = self._files_for(kind)
+            stamps = tuple(
+                f.storage.stamp() if isinstance(f.storage, CachedAtomicStorage) else None
+                for f in files
+            )
+            return (self._writes, *stamps)
+
     def close(self) -> None:
         """Close every file and the process lock."""
         with self._lock:
@@ -302,6 +314,7 @@ class Store:
                 raise StoreError(f"cannot write {self._file_name(kind)}: {error}") from error
             finally:
                 self._merged.pop(kind, None)
+                self._writes += 1
 
     @contextmanager
     def _process_lock(self) -> Iterator[None]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from phase_tui.config.builder_checks import check_tempo_range, checked_template, user_templates
 from phase_tui.config.lines import Lines
+from phase_tui.config.mail_checks import check_mail
 from phase_tui.config.phases import build_phases
 from phase_tui.config.report import UNNAMED_FILE, ConfigError, Report, describe, did_you_mean
 from phase_tui.config.schema import BUILDER, PHASES, SECTIONS, Section
@@ -80,6 +81,7 @@ def _check(data: dict[str, Any], report: Report) -> dict[str, Any]:
             raw = {}
         build = _BUILDERS.get(section.name, build_plain)
         attributes.update(build(section, read_section(section, raw, report), report))
+    check_mail(attributes["digest"], attributes["mail"], report)
     return attributes
 
 

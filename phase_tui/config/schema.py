@@ -36,6 +36,8 @@ from phase_tui.config.settings import (
     DEFAULT_KEYS,
     ArtSettings,
     BuilderSettings,
+    DigestSettings,
+    MailSettings,
     MemoSettings,
     WatchSettings,
     WaveformSettings,
@@ -440,4 +442,68 @@ MEMO = Section(
     cls=MemoSettings,
 )
 
-SECTIONS: tuple[Section, ...] = (APP, PHASES, KEYS, WATCH, WAVEFORM, ART, BUILDER, MEMO)
+DIGEST = Section(
+    "digest",
+    "The weekly digest in digests/: new bounces, slices, form map changes, tags, memos,\n"
+    "time per phase, sessions. Written once a week is over, catching up missed weeks.",
+    fields=(
+        Field(
+            "day",
+            choice(*WEEKDAYS),
+            "sunday",
+            'The last day of a digest week ("monday" .. "sunday"); the digest is dated that day.',
+        ),
+        Field(
+            "auto",
+            BOOL,
+            True,
+            "Write each week's digest when the week is over (false: on request).",
+        ),
+        Field("mail", BOOL, False, "Mail each new digest ([mail] settings)."),
+    ),
+    attr="digest",
+    cls=DigestSettings,
+)
+
+MAIL = Section(
+    "mail",
+    "SMTP for mailing digests. The password is never written here: it is read from the\n"
+    "environment variable `password_env`, or from the file `password_file`.",
+    fields=(
+        Field("host", TEXT, "", 'The SMTP server, e.g. "smtp.example.com".'),
+        Field("port", whole(1), 587, "Its port: 587 for STARTTLS, 465 for SSL, 25 for none."),
+        Field(
+            "security",
+            choice("starttls", "ssl", "none"),
+            "starttls",
+            '"starttls", "ssl" (TLS from the start) or "none" (a local relay only).',
+        ),
+        Field("username", TEXT, "", 'Login name; "" sends without logging in.'),
+        Field(
+            "password_env",
+            TEXT,
+            "PHASE_OS_SMTP_PASSWORD",
+            "Environment variable holding the password.",
+        ),
+        Field("password_file", TEXT, "", "Or a file holding it (first line; mode 600)."),
+        Field("sender", TEXT, "", 'The From address, e.g. "studio@example.com".'),
+        Field("to", TEXT_LIST, (), "Addresses the digest goes to."),
+        Field("ca_file", TEXT, "", "Extra certificates (PEM) to trust, for a self-hosted server."),
+        Field("timeout_s", number(0, inclusive=False), 20.0, "Seconds to wait for the server."),
+    ),
+    attr="mail",
+    cls=MailSettings,
+)
+
+SECTIONS: tuple[Section, ...] = (
+    APP,
+    PHASES,
+    KEYS,
+    WATCH,
+    WAVEFORM,
+    ART,
+    BUILDER,
+    MEMO,
+    DIGEST,
+    MAIL,
+)

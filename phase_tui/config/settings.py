@@ -99,6 +99,32 @@ class MemoSettings:
     bookmark_words: tuple[str, ...] = ("bookmark",)
 
 
+@dataclass(frozen=True)
+class DigestSettings:
+    """`[digest]`: the weekly digest: which day ends a week, written and mailed how."""
+
+    day: str = "sunday"  # the last day of a digest week; its digest is dated that day
+    auto: bool = True  # the app writes each week's digest once the week is over
+    mail: bool = False  # and mails it ([mail])
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """`[mail]`: where digests are mailed, over SMTP. The password is never in the file:
+    it comes from the environment variable `password_env` or the file `password_file`."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # "starttls", "ssl" or "none"
+    username: str = ""
+    password_env: str = "PHASE_OS_SMTP_PASSWORD"
+    password_file: str = ""
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    ca_file: str = ""  # extra certificates to trust (a self-hosted server's)
+    timeout_s: float = 20.0
+
+
 DEFAULT_KEYS = ("A minor", "C major", "D minor", "E minor", "F major", "G major", "F# minor")
 
 
@@ -134,6 +160,8 @@ class Config:
     art: ArtSettings = ArtSettings()
     builder: BuilderSettings = BuilderSettings()
     memo: MemoSettings = MemoSettings()
+    digest: DigestSettings = DigestSettings()
+    mail: MailSettings = MailSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""

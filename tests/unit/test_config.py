@@ -317,7 +317,7 @@ def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
     assert str(error) == (
         f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-        "keys, watch, waveform, art, builder, memo); did you mean `[keys]`?"
+        "keys, watch, waveform, art, builder, memo, digest, mail); did you mean `[keys]`?"
     )
 
 
@@ -325,7 +325,7 @@ def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
     assert str(error) == (
         f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch, waveform, art, "
-        "builder, memo); "
+        "builder, memo, digest, mail); "
         "did you mean `app.theme` (under [app])?"
     )
 
@@ -612,3 +612,19 @@ def test_builder_section() -> None:
     assert "`builder.keys` expects a non-empty list of keys" in str(
         error_of("[builder]\nkeys = []\n")
     )
+
+
+def test_mailing_digests_needs_a_server_a_sender_and_addresses() -> None:
+    error = error_of('[digest]\nmail = true\n\n[mail]\nhost = "smtp.example.com"\n')
+    assert str(error) == (
+        f"{FILE} line 2: `digest.mail` is true, so [mail] needs `sender` and `to`"
+    )
+    ok = load_config_text(
+        '[digest]\nmail = true\n[mail]\nhost = "h"\nsender = "a@b.c"\nto = ["d@e.f"]\n'
+    )
+    assert ok.mail.to == ("d@e.f",) and ok.digest.day == "sunday"
+
+
+def test_a_password_in_the_file_is_refused() -> None:
+    error = error_of('[mail]\npassword = "hunter2"\n')
+    assert "unknown key `mail.password`" in str(error) and "password_env" in str(error)

@@ -240,3 +240,23 @@ def test_reads_are_cached_until_the_file_changes(tmp_path: Path) -> None:
         assert calls  # re-parsed because another writer changed the file
     finally:
         store_module.json.loads = original
+
+
+def test_revision_changes_with_every_write_of_the_kind(tmp_path: Path) -> None:
+    for store in (Store(tmp_path / "internal", "m1"), Store(None, "m1")):
+        before = store.revision("memos")
+        assert store.revision("memos") == before  # nothing changed
+        record = store.insert("memos", {"text": "a"})
+        after_insert = store.revision("memos")
+        assert after_insert != before
+        store.update("memos", record["id"], {"text": "b"})
+        assert store.revision("memos") != after_insert
+        store.close()
+
+
+def test_revision_sees_another_process_writing(tmp_path: Path) -> None:
+    ours = Store(tmp_path / "internal", "m1")
+    theirs = Store(tmp_path / "internal", "m2")
+    before = ours.revision("memos")
+    theirs.insert("memos", {"text": "from the laptop"})
+    assert ours.revision("memos") != before
