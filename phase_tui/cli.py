@@ -19,6 +19,7 @@ from phase_tui.cli_bounces import bounces, scan
 from phase_tui.cli_form import form
 from phase_tui.cli_memo import memo
 from phase_tui.cli_state import State, pass_state
+from phase_tui.cli_tags import find, tag
 from phase_tui.cli_visual import art, wave
 from phase_tui.config import ConfigError, default_config_text, load_config
 from phase_tui.context import StudioContext
@@ -273,6 +274,8 @@ cli.add_command(wave)
 cli.add_command(art)
 cli.add_command(form)
 cli.add_command(memo)
+cli.add_command(tag)
+cli.add_command(find)
 
 
 # ------------------------------------------------------------------ sessions

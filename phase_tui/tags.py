@@ -1,10 +1,24 @@
-"""Tags: the one spelling every tag is stored under, and merging tag lists."""
+"""Tags: the one spelling every tag is stored under, and the tag index across every kind.
+
+An item is a record of one of `TAGGED_KINDS` with a `tags` list. `TagIndex` keeps the
+tagged items of each kind with the Store's `revision` of that kind and re-reads a kind only
+when its revision changed (another process, or this one, wrote), so a query on an unchanged
+studio costs a few `stat`s; its edits go straight to the Store. `phase_tui.tag_index`
+resolves an item named on the shell (`bounce:last`).
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from phase_tui.store import Record, Store
+from phase_tui.voice.memos import memo_title
 
 _SEPARATORS = re.compile(r"[\s_]+")
 _DASHES = re.compile(r"-{2,}")
@@ -31,3 +45,226 @@ def merge_tags(existing: Iterable[str], added: Iterable[str]) -> list[str]:
         if name:
             merged[name] = None
     return list(merged)
+
+
+def tag_name(text: str) -> str:
+    """`text` normalised; ValueError with a clear sentence when nothing of a tag is left."""
+    name = normalise_tag(text)
+    if not name:
+        raise ValueError(f"{text!r} is not a tag: a tag needs at least one letter or digit")
+    return name
+
+
+TAGGED_KINDS: tuple[str, ...] = ("bounces", "memos", "forms", "sessions", "samples", "slices")
+"""The Store kinds whose records carry tags."""
+
+_DATE_FIELDS = {
+    "bounces": "mtime",
+    "memos": "started_at",
+    "forms": "saved_at",
+    "sessions": "started_at",
+}
+
+
+@dataclass(frozen=True)
+class TaggedItem:
+    """A record with tags, as lists show it: Store kind, id, display name, date, tags."""
+
+    kind: str
+    id: str
+    name: str
+    at: float
+    tags: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(kind, id): unique across kinds."""
+        return self.kind, self.id
+
+
+def kind_items(store: Store, kind: str) -> list[TaggedItem]:
+    """Every record of a tagged kind as an item (with or without tags), oldest first."""
+    records = store.all(kind)
+    forms = _form_names(records) if kind == "forms" else {}
+    return [
+        TaggedItem(
+            kind=kind,
+            id=str(record["id"]),
+            name=memo_title(record)
+            if kind == "memos"
+            else forms.get(record["id"]) or str(record.get("name") or record["id"]),
+            at=_date(kind, record),
+            tags=tuple(merge_tags(record.get("tags") or (), ())),
+        )
+        for record in records
+    ]
+
+
+def newest_first(items: Iterable[TaggedItem]) -> list[TaggedItem]:
+    """Items by date, newest first (ties: the newer id first)."""
+    return sorted(items, key=lambda item: (item.at, item.id), reverse=True)
+
+
+def tagged_items(store: Store) -> list[TaggedItem]:
+    """Every item with at least one tag, newest first."""
+    return newest_first(
+        item for kind in TAGGED_KINDS for item in kind_items(store, kind) if item.tags
+    )
+
+
+class TagIndex:
+    """Tag -> items across `TAGGED_KINDS`, rebuilt when the Store says a kind changed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._kinds: dict[str, tuple[tuple[Any, ...], list[TaggedItem]]] = {}
+        self._items: dict[tuple[str, str], TaggedItem] = {}
+        self._by_tag: dict[str, set[tuple[str, str]]] = {}
+        self._spans: dict[str, tuple[float, float]] = {}  # tag -> (first, last used)
+
+    # ----------------------------------------------------------------- queries
+    def counts(self) -> dict[str, int]:
+        """Every tag in use -> how many items carry it."""
+        with self._lock:
+            self._refresh()
+            return {tag: len(keys) for tag, keys in self._by_tag.items()}
+
+    def items(self, all_of: Iterable[str], none_of: Iterable[str] = ()) -> list[TaggedItem]:
+        """Items having every tag of `all_of` and none of `none_of`, newest first; every
+        tagged item when `all_of` is empty."""
+        wanted, unwanted = _names(all_of), _names(none_of)
+        with self._lock:
+            self._refresh()
+            if wanted:
+                keys = set.intersection(*(self._by_tag.get(tag, set()) for tag in wanted))
+            else:
+                keys = set(self._items)
+            for tag in unwanted:
+                keys -= self._by_tag.get(tag, set())
+            return newest_first(self._items[key] for key in keys)
+
+    def cooccurring(
+        self, all_of: Iterable[str], none_of: Iterable[str] = ()
+    ) -> list[tuple[str, int]]:
+        """The other tags on the items `items(all_of, none_of)` gives, with how many of them
+        carry each, most first (ties by name)."""
+        wanted = _names(all_of)
+        counted = Counter(
+            tag for item in self.items(wanted, none_of) for tag in item.tags if tag not in wanted
+        )
+        return sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))
+
+    def first_used(self, tag: str) -> float | None:
+        """The date of the oldest item with `tag`, or None when no item has it."""
+        return self._span(tag)[0]
+
+    def last_used(self, tag: str) -> float | None:
+        """The date of the newest item with `tag`, or None when no item has it."""
+        return self._span(tag)[1]
+
+    # ----------------------------------------------------------------- edits
+    def add(self, kind: str, item_id: str, tags: Iterable[str]) -> list[str]:
+        """Add `tags` to an item; its tags after. KeyError when the item does not exist."""
+        current = self._tags_of(kind, item_id)
+        after = merge_tags(current, _names(tags))
+        if after != current:
+            self.store.update(kind, item_id, {"tags": after})
+        return after
+
+    def remove(self, kind: str, item_id: str, tags: Iterable[str]) -> list[str]:
+        """Take `tags` off an item; its tags after. KeyError when the item does not exist."""
+        current = self._tags_of(kind, item_id)
+        gone = set(_names(tags))
+        after = [tag for tag in merge_tags(current, ()) if tag not in gone]
+        if after != current:
+            self.store.update(kind, item_id, {"tags": after})
+        return after
+
+    def rename(self, old: str, new: str) -> int:
+        """Rename tag `old` to `new` on every item (an item with both keeps one); how many
+        items changed. ValueError for an invalid name or renaming a tag onto itself."""
+        source, target = tag_name(old), tag_name(new)
+        if source == target:
+            raise ValueError(f"#{source} and {new!r} are the same tag: nothing to rename")
+        return self.merge([source], into=target)
+
+    def merge(self, sources: Iterable[str], into: str) -> int:
+        """Replace every tag of `sources` by `into` on every item, in place (an item with
+        several keeps one); how many items changed. One Store write per kind."""
+        target = tag_name(into)
+        merged = set(_names(sources)) - {target}
+        if not merged:
+            raise ValueError(f"name at least one tag other than #{target} to merge into it")
+        changed = 0
+        for kind in TAGGED_KINDS:
+            changes: dict[str, dict[str, list[str]]] = {}
+            for record in self.store.all(kind):
+                tags = merge_tags(record.get("tags") or (), ())
+                if not merged.isdisjoint(tags):
+                    renamed = merge_tags((target if tag in merged else tag for tag in tags), ())
+                    changes[str(record["id"])] = {"tags": renamed}
+            if changes:
+                self.store.update_many(kind, changes)
+                changed += len(changes)
+        return changed
+
+    # ----------------------------------------------------------------- internals
+    def _tags_of(self, kind: str, item_id: str) -> list[str]:
+        if kind not in TAGGED_KINDS:
+            raise ValueError(f"{kind!r} items carry no tags (kinds: {', '.join(TAGGED_KINDS)})")
+        record = self.store.get(kind, item_id)
+        if record is None:
+            raise KeyError(f"no {kind.removesuffix('s')} with id {item_id}")
+        return list(record.get("tags") or [])
+
+    def _refresh(self) -> None:
+        """Re-read the kinds whose revision changed; rebuild the tag map if any did."""
+        stale = False
+        for kind in TAGGED_KINDS:
+            revision = self.store.revision(kind)  # taken before reading: a write between
+            known = self._kinds.get(kind)  # the two makes the next query re-read
+            if known is None or known[0] != revision:
+                tagged = [item for item in kind_items(self.store, kind) if item.tags]
+                self._kinds[kind] = (revision, tagged)
+                stale = True
+        if not stale:
+            return
+        self._items = {item.key: item for _, items in self._kinds.values() for item in items}
+        by_tag: dict[str, set[tuple[str, str]]] = {}
+        spans: dict[str, tuple[float, float]] = {}
+        for key, item in self._items.items():
+            for tag in item.tags:
+                by_tag.setdefault(tag, set()).add(key)
+                first, last = spans.get(tag, (item.at, item.at))
+                spans[tag] = (min(first, item.at), max(last, item.at))
+        self._by_tag, self._spans = by_tag, spans
+
+    def _span(self, tag: str) -> tuple[float | None, float | None]:
+        name = tag_name(tag)
+        with self._lock:
+            self._refresh()
+            return self._spans.get(name, (None, None))
+
+
+def _date(kind: str, record: Record) -> float:
+    value = record.get(_DATE_FIELDS.get(kind, "created_at")) or record.get("created_at") or 0
+    return float(value)
+
+
+def _form_names(records: list[Record]) -> dict[str, str]:
+    """Form version id -> `track@N`, N counting the track's versions from 1 by saving time."""
+    by_track: dict[str, list[Record]] = {}
+    for record in records:
+        by_track.setdefault(str(record.get("track", "")), []).append(record)
+    names = {}
+    for track, versions in by_track.items():
+        versions.sort(key=lambda record: (_date("forms", record), record["id"]))
+        for number, record in enumerate(versions, start=1):
+            names[record["id"]] = f"{track}@{number}"
+    return names
+
+
+def _names(tags: Iterable[str]) -> list[str]:
+    """Tags normalised (ValueError for one that is no tag), duplicates dropped, order kept."""
+    return list(dict.fromkeys(tag_name(tag) for tag in tags))
