@@ -16,6 +16,7 @@ import click
 
 from phase_tui import control
 from phase_tui.cli_bounces import bounces, scan
+from phase_tui.cli_digest import digest
 from phase_tui.cli_form import form
 from phase_tui.cli_memo import memo
 from phase_tui.cli_state import State, pass_state
@@ -274,6 +275,7 @@ cli.add_command(wave)
 cli.add_command(art)
 cli.add_command(form)
 cli.add_command(memo)
+cli.add_command(digest)
 cli.add_command(tag)
 cli.add_command(find)
 
