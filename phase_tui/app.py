@@ -64,6 +64,10 @@ DASHBOARD = "dashboard"
 BOUNCES_MODE = "bounces"
 FORMS_MODE = "forms"
 MEMOS_MODE = "memos"
+DIGESTS_MODE = "digests"
+TAGS_MODE = "tags"
+RECOVERY = "recovery"  # the phase whose screen is the digest viewer
+DIGEST_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a week that has ended
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
@@ -107,6 +111,8 @@ class PhaseOSApp(App[int]):
         Binding("f", "forms", "Form maps", id="forms"),
         Binding("m", "memo", "Memo", id="memo"),
         Binding("M", "memos", "Memos", id="memos"),
+        Binding("number_sign", "tags", "Tags", id="tags"),
+        Binding("w", "digests", "Digests", id="digests"),
         Binding("n", "next_phase", "Next phase", id="next_phase"),
     ]
 
@@ -157,6 +163,8 @@ class PhaseOSApp(App[int]):
         self.add_mode(BOUNCES_MODE, _bounces_screen)
         self.add_mode(FORMS_MODE, _builder_screen)
         self.add_mode(MEMOS_MODE, _memos_screen)
+        self.add_mode(DIGESTS_MODE, _digests_screen)
+        self.add_mode(TAGS_MODE, _tags_screen)
         for item in config.phases:
             self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
@@ -200,6 +208,23 @@ class PhaseOSApp(App[int]):
         self.services.start()
         self.context.refresh_status(app_running=True)
         self.memo_controls.start()
+        self.call_from_thread(self.set_interval, DIGEST_CHECK_INTERVAL_S, self._write_due_digests)
+        self.call_from_thread(self._write_due_digests, True)
+
+    @work(thread=True, exit_on_error=False, group="digest", exclusive=True)
+    def _write_due_digests(self, retry_mail: bool = False) -> None:
+        """Write the digest of every week that ended (catching up weeks missed while the app
+        was closed), mail them when asked to, and at start try again what failed to send."""
+        if not self.context.config.digest.auto:
+            return
+        from phase_tui.loop.digest_scheduler import DigestScheduler
+
+        scheduler = DigestScheduler(self.context, clock=self.clock)
+        now = self.clock()
+        if retry_mail:
+            scheduler.retry_unsent(now)
+        for record in scheduler.run(now):
+            self._emit(Notice(f"Weekly digest written: {record['path']} (w shows it)"))
 
     def on_unmount(self) -> None:
         self.memo_controls.shutdown()
@@ -416,6 +441,18 @@ class PhaseOSApp(App[int]):
         shown = self.context.studio.relative(path)
         self.call_from_thread(self.notify, shown, title="Art saved", timeout=8)
 
+    def open_item(self, kind: str, item_id: str) -> None:
+        """Show an item on its own screen (a bounce up close, a memo, a form map version)."""
+        from phase_tui.app_navigation import open_item
+
+        open_item(self, kind, item_id)
+
+    def open_link(self, href: str, relative_to: Path) -> None:
+        """Follow a link of a document in `relative_to`: the item it names, else the file."""
+        from phase_tui.app_navigation import open_link
+
+        open_link(self, href, relative_to)
+
     def bounce_path(self, record: Record) -> Path:
         """The file of a bounce record on this machine."""
         from phase_tui.loop.bounce_fields import bounce_file
@@ -521,6 +558,14 @@ class PhaseOSApp(App[int]):
         """Show the memos: transcripts, tags, status; play, re-transcribe, delete."""
         self.switch_mode(MEMOS_MODE)
 
+    def action_tags(self) -> None:
+        """Show the tag browser: every tag, its items across kinds, combinations."""
+        self.switch_mode(TAGS_MODE)
+
+    def action_digests(self) -> None:
+        """Show the weekly digests."""
+        self.switch_mode(DIGESTS_MODE)
+
     def action_toggle_help(self) -> None:
         """Show or hide every key of the current screen."""
         if self.screen.query("HelpPanel"):  # by name: importing it costs 25 ms of start-up
@@ -553,6 +598,8 @@ class PhaseOSApp(App[int]):
         yield SystemCommand("Bounces", "Every bounce, by track: filter, play", self.action_bounces)
         yield SystemCommand("Memo", "Record a voice memo, or stop it", self.action_memo)
         yield SystemCommand("Memos", "Voice memos and their transcripts", self.action_memos)
+        yield SystemCommand("Tags", "Every tag and what carries it", self.action_tags)
+        yield SystemCommand("Digests", "The weekly digests", self.action_digests)
         yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
         yield SystemCommand("New session", "Start a new session now", self.action_new_session)
 
@@ -623,8 +670,27 @@ def _memos_screen() -> Screen[None]:
     return MemosScreen()
 
 
+def _digests_screen() -> Screen[None]:
+    """The digest viewer, imported when first shown."""
+    from screens.digests import DigestScreen
+
+    return DigestScreen()
+
+
+def _tags_screen() -> Screen[None]:
+    """The tag browser, imported when first shown."""
+    from screens.tags import TagsScreen
+
+    return TagsScreen()
+
+
 def _phase_screen(phase: str) -> Screen[None]:
-    """A phase's screen, imported when first shown (not before the first paint)."""
+    """A phase's screen, imported when first shown (not before the first paint); the
+    recovery phase's is the digest viewer."""
+    if phase == RECOVERY:
+        from screens.digests import DigestScreen
+
+        return DigestScreen(phase)
     from screens.phase import PhaseScreen
 
     return PhaseScreen(phase)
@@ -635,11 +701,21 @@ def describe_bindings() -> list[tuple[str, str, str]]:
     from screens.bounce_detail import BounceDetailScreen
     from screens.bounces import BouncesScreen
     from screens.builder import BuilderScreen
+    from screens.digests import DigestScreen
     from screens.memos import MemosScreen
+    from screens.tags import TagsScreen
     from widgets.waveform import Waveform
 
     rows = []
-    screens = (BouncesScreen, BounceDetailScreen, Waveform, BuilderScreen, MemosScreen)
+    screens = (
+        BouncesScreen,
+        BounceDetailScreen,
+        Waveform,
+        BuilderScreen,
+        MemosScreen,
+        TagsScreen,
+        DigestScreen,
+    )
     for binding in (*PhaseOSApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)):
         if not isinstance(binding, Binding) or binding.id is None:
             continue  # not remappable (escape and the like)

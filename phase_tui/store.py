@@ -225,6 +225,39 @@ class Store:
             self._upsert(table, written)
         return written
 
+    def modify(
+        self, kind: str, record_id: str, change: Callable[[Record], Mapping[str, Any]]
+    ) -> Record:
+        """Change a record from its value as stored now: `change(record)` runs inside the
+        lock (threads and processes) and returns the fields to set, so two writers adding
+        to one list never lose each other's edit. KeyError if the record does not exist."""
+        with self._writing(kind) as table:
+            current = self._merged_view(kind).get(record_id)
+            if current is None:
+                raise KeyError(f"no {kind} record with id {record_id}")
+            record = {**current, **to_json_value(dict(change(dict(current))))}
+            record.update(id=record_id, updated_at=time.time(), machine=self.machine)
+            self._upsert(table, [record])
+        return record
+
+    def modify_all(
+        self, kind: str, change: Callable[[Record], Mapping[str, Any] | None]
+    ) -> list[Record]:
+        """`modify` for every record of a kind at once (one write): `change(record)` returns
+        the fields to set, or None to leave the record alone. The records changed."""
+        now = time.time()
+        with self._writing(kind) as table:
+            written = []
+            for record_id, current in self._merged_view(kind).items():
+                fields = change(dict(current))
+                if fields is not None:
+                    record = {**current, **to_json_value(dict(fields))}
+                    record.update(id=record_id, updated_at=now, machine=self.machine)
+                    written.append(record)
+            if written:
+                self._upsert(table, written)
+        return written
+
     def delete(self, kind: str, record_id: str) -> None:
         """Remove a record everywhere (a tombstone in our journal hides other copies)."""
         with self._writing(kind) as table:

@@ -13,7 +13,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,20 +166,28 @@ class TagIndex:
     # ----------------------------------------------------------------- edits
     def add(self, kind: str, item_id: str, tags: Iterable[str]) -> list[str]:
         """Add `tags` to an item; its tags after. KeyError when the item does not exist."""
-        current = self._tags_of(kind, item_id)
-        after = merge_tags(current, _names(tags))
-        if after != current:
-            self.store.update(kind, item_id, {"tags": after})
-        return after
+        names = _names(tags)
+        return self._retag(kind, item_id, lambda current: merge_tags(current, names))
 
     def remove(self, kind: str, item_id: str, tags: Iterable[str]) -> list[str]:
         """Take `tags` off an item; its tags after. KeyError when the item does not exist."""
-        current = self._tags_of(kind, item_id)
         gone = set(_names(tags))
-        after = [tag for tag in merge_tags(current, ()) if tag not in gone]
-        if after != current:
-            self.store.update(kind, item_id, {"tags": after})
-        return after
+        return self._retag(
+            kind, item_id, lambda current: [t for t in merge_tags(current, ()) if t not in gone]
+        )
+
+    def _retag(
+        self, kind: str, item_id: str, change: Callable[[list[str]], list[str]]
+    ) -> list[str]:
+        """Set an item's tags from its tags as stored now (read and write under one lock)."""
+        self._check_kind(kind)
+        try:
+            record = self.store.modify(
+                kind, item_id, lambda found: {"tags": change(list(found.get("tags") or ()))}
+            )
+        except KeyError:
+            raise KeyError(f"no {kind.removesuffix('s')} with id {item_id}") from None
+        return list(record["tags"])
 
     def rename(self, old: str, new: str) -> int:
         """Rename tag `old` to `new` on every item (an item with both keeps one); how many
@@ -196,27 +204,20 @@ class TagIndex:
         merged = set(_names(sources)) - {target}
         if not merged:
             raise ValueError(f"name at least one tag other than #{target} to merge into it")
-        changed = 0
-        for kind in TAGGED_KINDS:
-            changes: dict[str, dict[str, list[str]]] = {}
-            for record in self.store.all(kind):
-                tags = merge_tags(record.get("tags") or (), ())
-                if not merged.isdisjoint(tags):
-                    renamed = merge_tags((target if tag in merged else tag for tag in tags), ())
-                    changes[str(record["id"])] = {"tags": renamed}
-            if changes:
-                self.store.update_many(kind, changes)
-                changed += len(changes)
-        return changed
+
+        def renamed(record: Record) -> dict[str, list[str]] | None:
+            tags = merge_tags(record.get("tags") or (), ())
+            if merged.isdisjoint(tags):
+                return None
+            return {"tags": merge_tags((target if tag in merged else tag for tag in tags), ())}
+
+        return sum(len(self.store.modify_all(kind, renamed)) for kind in TAGGED_KINDS)
 
     # ----------------------------------------------------------------- internals
-    def _tags_of(self, kind: str, item_id: str) -> list[str]:
+    @staticmethod
+    def _check_kind(kind: str) -> None:
         if kind not in TAGGED_KINDS:
             raise ValueError(f"{kind!r} items carry no tags (kinds: {', '.join(TAGGED_KINDS)})")
-        record = self.store.get(kind, item_id)
-        if record is None:
-            raise KeyError(f"no {kind.removesuffix('s')} with id {item_id}")
-        return list(record.get("tags") or [])
 
     def _refresh(self) -> None:
         """Re-read the kinds whose revision changed; rebuild the tag map if any did."""

@@ -167,10 +167,15 @@ class BuilderScreen(StudioScreen):
 
     @on(DataTable.RowSelected, "#form-history")
     def _version_chosen(self, event: DataTable.RowSelected) -> None:
-        version = self.studio_app.form_versions().get(str(event.row_key.value))
+        self.focus_on(str(event.row_key.value))
+
+    def focus_on(self, version_id: str) -> None:
+        """Load a version of a form map."""
+        version = self.studio_app.form_versions().get(version_id)
         if version is not None:
             self.form, self.saved = version.form, version
-            self.refresh_view()
+            if self.body_ready:
+                self.refresh_view()
 
     # ------------------------------------------------------------------ actions
     def action_generate(self) -> None:

@@ -56,6 +56,7 @@ class MemosScreen(StudioScreen):
         super().__init__(id="memos")
         self._by_id: dict[str, Record] = {}
         self._shown: tuple[object, ...] = ()
+        self._wanted: str | None = None  # a memo to put the cursor on once it is listed
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
@@ -85,12 +86,21 @@ class MemosScreen(StudioScreen):
             table.add_column("words", key="words")
         for record in records:
             table.add_row(*_cells(record), key=str(record["id"]))
-        if selected is not None and str(selected["id"]) in self._by_id:
-            table.move_cursor(row=table.get_row_index(str(selected["id"])), animate=False)
+        wanted = self._wanted or (str(selected["id"]) if selected else None)
+        if wanted in self._by_id:
+            table.move_cursor(row=table.get_row_index(wanted), animate=False)
+            self._wanted = None
         if self.focused is None:
             table.focus()
         self._show_detail()
         self._show_summary()
+
+    def focus_on(self, memo_id: str) -> None:
+        """Put the cursor on a memo (now, or once the list is shown)."""
+        self._wanted = memo_id
+        if self.body_ready:
+            self._shown = ()
+            self.refresh_view()
 
     def selected(self) -> Record | None:
         """The memo under the cursor, as last read."""

@@ -94,7 +94,8 @@ def apply_spoken(
 
 def _tag(store: Store, memo: Record, actions: list[TagAction]) -> list[str]:
     """Every tag on the memo, and on its target."""
-    store.update(MEMOS, memo["id"], {"tags": merge_tags(memo.get("tags", ()), _names(actions))})
+    every = _names(actions)
+    store.modify(MEMOS, memo["id"], lambda found: {"tags": merge_tags(found["tags"], every)})
     targets: dict[str, Focus | None] = {
         "focus": memo.get("focus"),
         "last_bounce": latest_bounce(store.all(EVENTS)),
@@ -147,8 +148,12 @@ def _hashed(names: Iterable[str]) -> str:
 
 def _add_tags(store: Store, target: Focus, names: list[str]) -> bool:
     """Add tags to an item of any kind; False when it no longer exists."""
-    record = store.get(target["kind"], target["id"])
-    if record is None:
+    try:
+        store.modify(
+            target["kind"],
+            target["id"],
+            lambda found: {"tags": merge_tags(found.get("tags") or (), names)},
+        )
+    except KeyError:
         return False
-    store.update(target["kind"], target["id"], {"tags": merge_tags(record.get("tags", ()), names)})
     return True

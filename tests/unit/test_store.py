@@ -260,3 +260,50 @@ def test_revision_sees_another_process_writing(tmp_path: Path) -> None:
     before = ours.revision("memos")
     theirs.insert("memos", {"text": "from the laptop"})
     assert ours.revision("memos") != before
+
+
+TAGGER = """
+import sys
+from pathlib import Path
+from phase_tui.store import Store
+store = Store(Path(sys.argv[1]), "m1")
+record_id, tag = sys.argv[2], sys.argv[3]
+for i in range(40):
+    store.modify("bounces", record_id, lambda r: {"tags": [*r["tags"], f"{tag}{i}"]})
+"""
+
+
+def test_modify_loses_no_edit_between_processes_and_threads(tmp_path: Path) -> None:
+    store = Store(tmp_path, "m1")
+    record = store.insert("bounces", {"name": "x.wav", "tags": []})
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", TAGGER, str(tmp_path), record["id"], tag],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        for tag in ("a", "b")
+    ]
+
+    def tag_here() -> None:
+        for i in range(40):
+            store.modify("bounces", record["id"], lambda r, i=i: {"tags": [*r["tags"], f"c{i}"]})
+
+    thread = threading.Thread(target=tag_here)
+    thread.start()
+    for child in children:
+        assert child.wait(timeout=60) == 0
+    thread.join()
+    tags = Store(tmp_path, "m1").get("bounces", record["id"])["tags"]
+    assert sorted(tags) == sorted(f"{p}{i}" for p in "abc" for i in range(40))
+
+
+def test_modify_all_changes_only_what_it_returns_fields_for(tmp_path: Path) -> None:
+    store = Store(tmp_path, "m1")
+    kept = store.insert("memos", {"tags": ["a"]})
+    changed = store.insert("memos", {"tags": ["b"]})
+    written = store.modify_all("memos", lambda r: {"tags": ["c"]} if r["tags"] == ["b"] else None)
+    assert [r["id"] for r in written] == [changed["id"]]
+    assert store.get("memos", kept["id"])["updated_at"] == kept["updated_at"]
+    with pytest.raises(KeyError):
+        store.modify("memos", "nope", lambda r: {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,8 +202,14 @@ def test_rename_and_merge_across_every_kind(tmp_path: Path) -> None:
     store.update("sessions", "01SESS0000000000000000000A", {"tags": ["night", "808"]})
     index = TagIndex(store)
     writes: list[str] = []
-    real_update_many = store.update_many
-    store.update_many = lambda kind, changes: writes.append(kind) or real_update_many(kind, changes)  # type: ignore[method-assign]
+    real_modify_all = store.modify_all
+
+    def counted(kind: str, change: Callable[..., object]) -> list[dict]:
+        written = real_modify_all(kind, change)  # type: ignore[arg-type]
+        writes.extend([kind] if written else [])
+        return written
+
+    store.modify_all = counted  # type: ignore[method-assign]
 
     assert index.rename("#Dark", "Night") == 4  # 2 bounces, memo, form
     assert sorted(writes) == ["bounces", "forms", "memos"]  # one write per kind
