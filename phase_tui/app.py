@@ -215,16 +215,18 @@ class PhaseOSApp(App[int]):
     def _write_due_digests(self, retry_mail: bool = False) -> None:
         """Write the digest of every week that ended (catching up weeks missed while the app
         was closed), mail them when asked to, and at start try again what failed to send."""
-        if not self.context.config.digest.auto:
-            return
         from phase_tui.loop.digest_scheduler import DigestScheduler
 
         scheduler = DigestScheduler(self.context, clock=self.clock)
         now = self.clock()
-        if retry_mail:
-            scheduler.retry_unsent(now)
-        for record in scheduler.run(now):
+        mailed = scheduler.retry_unsent(now) if retry_mail else []
+        for record in scheduler.run(now) if self.context.config.digest.auto else []:
             self._emit(Notice(f"Weekly digest written: {record['path']} (w shows it)"))
+            mailed.append(record)
+        for record in mailed:
+            if error := (record.get("mail") or {}).get("error"):
+                text = f"{record['path']} was not mailed: {error} (tried again next start)"
+                self._emit(Notice(text, "warning"))
 
     def on_unmount(self) -> None:
         self.memo_controls.shutdown()

@@ -198,3 +198,35 @@ def test_memo_screen(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_memos)
+
+
+def test_digest_viewer(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    from phase_tui.loop.digest_scheduler import DigestScheduler
+    from phase_tui.loop.digest_week import week_end_for
+    from tests.ui.test_tags_and_digests import seed_items
+
+    app = snapshot_app(tmp_path)
+    seed_items(app)
+    store = app.context.store
+    for name, minutes, seconds in (
+        ("memory-spike-v2.wav", 90, 197),
+        ("frag-loop-finale.mp3", 30, 62),
+    ):
+        bounce = store.find("bounces", lambda r, n=name: r["name"] == n) or [
+            store.insert("bounces", {"name": name, "path": f"bounces/{name}", "tags": []})
+        ]
+        store.insert(
+            "events",
+            {"type": "bounce", "at": FROZEN_NOW - minutes * 60, "session": "amber-heron-7f3a",
+             "phase": "builder", "bounce": bounce[0]["id"], "name": name,
+             "path": f"bounces/{name}", "duration_s": seconds},
+        )  # fmt: skip
+    week = week_end_for(FROZEN_NOW, app.context.config.digest.day)
+    DigestScheduler(app.context, clock=FrozenClock()).write(week)
+
+    async def open_digests(pilot: Pilot[int]) -> None:
+        await pilot.press("w")
+        await body_ready(pilot)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_digests)
