@@ -443,6 +443,14 @@ class PhaseOSApp(App[int]):
         shown = self.context.studio.relative(path)
         self.call_from_thread(self.notify, shown, title="Art saved", timeout=8)
 
+    @work(thread=True, exit_on_error=False, group="tags")
+    def set_item_tags(self, kind: str, item_id: str, tags: list[str]) -> None:
+        """Replace the tags of an item (off the UI thread), then refresh the views."""
+        from phase_tui.tags import merge_tags
+
+        self.context.store.modify(kind, item_id, lambda _record: {"tags": merge_tags((), tags)})
+        self.call_from_thread(self._refresh_state)
+
     def open_item(self, kind: str, item_id: str) -> None:
         """Show an item on its own screen (a bounce up close, a memo, a form map version)."""
         from phase_tui.app_navigation import open_item

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from phase_tui.loop.listing import DESCENDING_FIRST, SORTS, TrackGroup, grouped
 from phase_tui.store import Record
 from screens.base import StudioScreen
+from screens.tag_editor import TagEditor
 from widgets.bounce_detail import BounceDetail
 from widgets.bounce_table import TRACK_KEY_PREFIX, BounceTable
 
@@ -51,6 +52,7 @@ class BouncesScreen(StudioScreen):
         Binding("r", "reverse", "Reverse", id="bounces.reverse"),
         Binding("c", "copy_folder", "Copy folder", id="bounces.copy_folder"),
         Binding("a", "art", "PNG art", id="bounces.art"),
+        Binding("e", "edit_tags", "Tags", id="bounces.tags"),
         Binding("slash", "filter", "Filter", id="bounces.filter"),
         Binding("escape", "leave_filter", "Back to the table", show=False),
     ]
@@ -191,6 +193,20 @@ class BouncesScreen(StudioScreen):
             self.app.notify("Select a bounce first", severity="warning", timeout=3)
             return
         self.studio_app.make_art(record)
+
+    def action_edit_tags(self) -> None:
+        """Edit the selected bounce's tags."""
+        record = self.selected()
+        if record is None:
+            self.app.notify("Select a bounce first", severity="warning", timeout=3)
+            return
+        bounce_id = str(record["id"])
+
+        def apply(tags: list[str] | None) -> None:
+            if tags is not None:
+                self.studio_app.set_item_tags("bounces", bounce_id, tags)
+
+        self.app.push_screen(TagEditor(str(record["name"]), list(record.get("tags") or [])), apply)
 
     def action_filter(self) -> None:
         """Type words to filter the bounces."""

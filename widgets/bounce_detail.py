@@ -70,6 +70,7 @@ def bounce_fields(
         ("session", str(record.get("session") or "—")),
         ("phase", str(record.get("phase") or "—")),
         ("form map", str(record.get("form") or "—")),
+        ("tags", Text(" ".join(f"#{t}" for t in record.get("tags") or ()) or "—", style="cyan")),
     ]
     return rows
 

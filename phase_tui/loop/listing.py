@@ -19,7 +19,17 @@ SORTS = ("time", "name", "duration", "loudness")
 DESCENDING_FIRST = frozenset({"time", "duration", "loudness"})
 """Sorts that start with the biggest value (newest, longest, loudest); name starts at A."""
 
-SEARCHED_FIELDS = ("name", "track", "version", "format", "status", "session", "phase", "path")
+SEARCHED_FIELDS = (
+    "name",
+    "track",
+    "version",
+    "format",
+    "status",
+    "session",
+    "phase",
+    "path",
+    "tags",
+)
 
 
 @dataclass(frozen=True)

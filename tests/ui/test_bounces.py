@@ -207,3 +207,35 @@ async def test_bounces_logged_together_share_one_notification(make_app) -> None:
         toasts = [n for n in app._notifications if "logged" in (n.title or "")]
         assert 1 <= len(toasts) < 8
         assert sum(int(n.title.split()[0]) if n.title[0].isdigit() else 1 for n in toasts) == 8
+
+
+async def test_tags_are_edited_shown_and_filtered_on(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input
+
+    app: PhaseOSApp = make_app(FAST_WATCH, services=True)
+    bounces = app.context.studio.root / "bounces"
+    write_bounce(bounces / "night drive.wav", 1.0)
+    write_bounce(bounces / "dusk loop.wav", 1.0)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_catalogue(app, pilot, versions=2)
+        table = app.screen.query_one(BounceTable)
+        row = next(i for i, name in enumerate(row_names(app)) if name == "night drive.wav")
+        table.move_cursor(row=row)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: bool(app.screen.query("#tags")))
+        app.screen.query_one("#tags", Input).value = "#Dark late-night"
+        await pilot.press("enter")
+        records = {r["name"]: r for r in app.bounce_records()}
+        night = records["night drive.wav"]["id"]
+        await wait_for(pilot, lambda: app.bounce_record(night)["tags"] == ["dark", "late-night"])
+        detail = app.screen.query_one(BounceDetail)
+        await wait_for(
+            pilot,
+            lambda: (
+                "#dark #late-night"
+                in "\n".join(detail.render_line(y).text for y in range(detail.size.height))
+            ),
+        )
+        await pilot.press("slash", *"late-night", "enter")
+        await wait_for(pilot, lambda: "dusk loop.wav" not in row_names(app))
+        assert "night drive.wav" in row_names(app)
