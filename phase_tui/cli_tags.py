@@ -1,7 +1,7 @@
 """`phase-os tag` and `phase-os find`: tags on every kind of item, from the shell.
 
 An item is named `KIND:REF` (`bounce:last`, `memo:2026-11-23_2342-05`, `form:night drive@2`, see
-`phase_tui.tag_index`). The commands work on the Store directly, whose lock makes
+`phase_tui.item_refs`). The commands work on the Store directly, whose lock makes
 that safe while the app runs (the app re-reads the Store).
 """
 
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import click
 
 from phase_tui.cli_state import State, pass_state
-from phase_tui.tag_index import resolve_item
+from phase_tui.item_refs import resolve_item
 from phase_tui.tags import TaggedItem, TagIndex, kind_items, normalise_tag
 
 SORTS = ("count", "name", "recent")

@@ -3,7 +3,7 @@
 An item is a record of one of `TAGGED_KINDS` with a `tags` list. `TagIndex` keeps the
 tagged items of each kind with the Store's `revision` of that kind and re-reads a kind only
 when its revision changed (another process, or this one, wrote), so a query on an unchanged
-studio costs a few `stat`s; its edits go straight to the Store. `phase_tui.tag_index`
+studio costs a few `stat`s; its edits go straight to the Store. `phase_tui.item_refs`
 resolves an item named on the shell (`bounce:last`).
 """
 

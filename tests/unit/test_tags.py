@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from phase_tui.item_refs import resolve_item
 from phase_tui.store import Store
-from phase_tui.tag_index import resolve_item
 from phase_tui.tags import (
     TAGGED_KINDS,
     TaggedItem,
