@@ -39,6 +39,7 @@ from phase_tui.config.settings import (
     DigestSettings,
     MailSettings,
     MemoSettings,
+    OracleSettings,
     WatchSettings,
     WaveformSettings,
 )
@@ -495,6 +496,42 @@ MAIL = Section(
     cls=MailSettings,
 )
 
+ORACLE = Section(
+    "oracle",
+    "Sample curation: crates (crates/ holds folders, playlists and files; more here),\n"
+    "the curation queue's preview, the miner that re-scans the sources, the slicer.",
+    fields=(
+        Field(
+            "crates",
+            TEXT_LIST,
+            (),
+            "More sources: folders (recursive), .m3u/.m3u8/.pls playlists or audio files;\n"
+            "relative paths are inside the studio.",
+        ),
+        Field(
+            "autoplay_delay_s",
+            number(0, inclusive=True),
+            0.35,
+            "Seconds the cursor rests on a sample before it plays (0: never by itself).",
+        ),
+        Field(
+            "rescan_days",
+            number(0, inclusive=True),
+            7.0,
+            "Days between re-scans of every source for new samples (0: only when asked).",
+        ),
+        Field(
+            "snap",
+            choice("zero", "beat", "off"),
+            "zero",
+            'Slice edges snap to "zero" crossings, the "beat" grid (tempo known) or "off".',
+        ),
+        Field("fade_ms", number(0, inclusive=True), 5.0, "Fade in and out of a saved slice (ms)."),
+    ),
+    attr="oracle",
+    cls=OracleSettings,
+)
+
 SECTIONS: tuple[Section, ...] = (
     APP,
     PHASES,
@@ -506,4 +543,5 @@ SECTIONS: tuple[Section, ...] = (
     MEMO,
     DIGEST,
     MAIL,
+    ORACLE,
 )

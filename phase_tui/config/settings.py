@@ -125,6 +125,17 @@ class MailSettings:
     timeout_s: float = 20.0
 
 
+@dataclass(frozen=True)
+class OracleSettings:
+    """`[oracle]`: sample crates, curation preview, the miner's schedule, slicing."""
+
+    crates: tuple[str, ...] = ()  # sources beyond crates/: folders, playlists, files
+    autoplay_delay_s: float = 0.35  # a sample plays this long after the cursor stops on it
+    rescan_days: float = 7.0  # the miner re-scans the sources this often (0: only asked)
+    snap: str = "zero"  # slice edges snap to "zero" crossings, the "beat" grid, or "off"
+    fade_ms: float = 5.0  # fade in and out of a saved slice
+
+
 DEFAULT_KEYS = ("A minor", "C major", "D minor", "E minor", "F major", "G major", "F# minor")
 
 
@@ -162,6 +173,7 @@ class Config:
     memo: MemoSettings = MemoSettings()
     digest: DigestSettings = DigestSettings()
     mail: MailSettings = MailSettings()
+    oracle: OracleSettings = OracleSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""
