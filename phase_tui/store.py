@@ -226,17 +226,24 @@ class Store:
         return written
 
     def modify(
-        self, kind: str, record_id: str, change: Callable[[Record], Mapping[str, Any]]
+        self,
+        kind: str,
+        record_id: str,
+        change: Callable[[Record], Mapping[str, Any]],
+        create: bool = False,
     ) -> Record:
         """Change a record from its value as stored now: `change(record)` runs inside the
         lock (threads and processes) and returns the fields to set, so two writers adding
-        to one list never lose each other's edit. KeyError if the record does not exist."""
+        to one list never lose each other's edit. A record that does not exist is KeyError,
+        or with `create`, made from `{"id": record_id}`."""
+        now = time.time()
         with self._writing(kind) as table:
             current = self._merged_view(kind).get(record_id)
-            if current is None:
+            if current is None and not create:
                 raise KeyError(f"no {kind} record with id {record_id}")
+            current = current or {"id": record_id, "created_at": now}
             record = {**current, **to_json_value(dict(change(dict(current))))}
-            record.update(id=record_id, updated_at=time.time(), machine=self.machine)
+            record.update(id=record_id, updated_at=now, machine=self.machine)
             self._upsert(table, [record])
         return record
 

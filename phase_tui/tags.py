@@ -58,6 +58,10 @@ def tag_name(text: str) -> str:
 TAGGED_KINDS: tuple[str, ...] = ("bounces", "memos", "forms", "sessions", "samples", "slices")
 """The Store kinds whose records carry tags."""
 
+SAMPLE_TAGS = "sample_tags"
+"""Samples keep their tags apart, in the small journal (records with the sample's id): the
+library file holds 100,000 rows, and a tag must never rewrite it."""
+
 _DATE_FIELDS = {
     "bounces": "mtime",
     "memos": "started_at",
@@ -82,8 +86,11 @@ class TaggedItem:
         return self.kind, self.id
 
 
-def kind_items(store: Store, kind: str) -> list[TaggedItem]:
-    """Every record of a tagged kind as an item (with or without tags), oldest first."""
+def kind_items(store: Store, kind: str, tagged_only: bool = False) -> list[TaggedItem]:
+    """Every record of a tagged kind as an item (with or without tags, unless
+    `tagged_only`: then at least those with tags), oldest first."""
+    if kind == "samples":
+        return _sample_items(store, tagged_only)
     records = store.all(kind)
     forms = _form_names(records) if kind == "forms" else {}
     return [
@@ -100,6 +107,33 @@ def kind_items(store: Store, kind: str) -> list[TaggedItem]:
     ]
 
 
+def _sample_items(store: Store, tagged_only: bool) -> list[TaggedItem]:
+    """Samples with their tags from the journal; `tagged_only` reads just the tagged ones
+    from the library (a few lookups, not 100,000 rows)."""
+    tags = {
+        str(r["id"]): tuple(merge_tags(r.get("tags") or (), ())) for r in store.all(SAMPLE_TAGS)
+    }
+    if tagged_only:
+        samples = [found for sample_id in tags if (found := store.get("samples", sample_id))]
+    else:
+        samples = store.all("samples")
+    return [
+        TaggedItem(
+            kind="samples",
+            id=str(sample["id"]),
+            name=str(sample.get("name") or sample["id"]),
+            at=_date("samples", sample),
+            tags=tags.get(str(sample["id"]), ()),
+        )
+        for sample in samples
+    ]
+
+
+def tags_kind(kind: str) -> str:
+    """The Store kind whose records hold the tags of items of `kind`."""
+    return SAMPLE_TAGS if kind == "samples" else kind
+
+
 def newest_first(items: Iterable[TaggedItem]) -> list[TaggedItem]:
     """Items by date, newest first (ties: the newer id first)."""
     return sorted(items, key=lambda item: (item.at, item.id), reverse=True)
@@ -108,7 +142,7 @@ def newest_first(items: Iterable[TaggedItem]) -> list[TaggedItem]:
 def tagged_items(store: Store) -> list[TaggedItem]:
     """Every item with at least one tag, newest first."""
     return newest_first(
-        item for kind in TAGGED_KINDS for item in kind_items(store, kind) if item.tags
+        item for kind in TAGGED_KINDS for item in kind_items(store, kind, True) if item.tags
     )
 
 
@@ -181,12 +215,18 @@ class TagIndex:
     ) -> list[str]:
         """Set an item's tags from its tags as stored now (read and write under one lock)."""
         self._check_kind(kind)
+        missing = KeyError(f"no {kind.removesuffix('s')} with id {item_id}")
+        if kind == "samples" and self.store.get(kind, item_id) is None:
+            raise missing
         try:
             record = self.store.modify(
-                kind, item_id, lambda found: {"tags": change(list(found.get("tags") or ()))}
+                tags_kind(kind),
+                item_id,
+                lambda found: {"tags": change(list(found.get("tags") or ()))},
+                create=kind == "samples",
             )
         except KeyError:
-            raise KeyError(f"no {kind.removesuffix('s')} with id {item_id}") from None
+            raise missing from None
         return list(record["tags"])
 
     def rename(self, old: str, new: str) -> int:
@@ -211,7 +251,7 @@ class TagIndex:
                 return None
             return {"tags": merge_tags((target if tag in merged else tag for tag in tags), ())}
 
-        return sum(len(self.store.modify_all(kind, renamed)) for kind in TAGGED_KINDS)
+        return sum(len(self.store.modify_all(tags_kind(k), renamed)) for k in TAGGED_KINDS)
 
     # ----------------------------------------------------------------- internals
     @staticmethod
@@ -223,10 +263,13 @@ class TagIndex:
         """Re-read the kinds whose revision changed; rebuild the tag map if any did."""
         stale = False
         for kind in TAGGED_KINDS:
-            revision = self.store.revision(kind)  # taken before reading: a write between
+            revision = (  # taken before reading: a write between
+                *self.store.revision(kind),
+                *(self.store.revision(SAMPLE_TAGS) if kind == "samples" else ()),
+            )
             known = self._kinds.get(kind)  # the two makes the next query re-read
             if known is None or known[0] != revision:
-                tagged = [item for item in kind_items(self.store, kind) if item.tags]
+                tagged = [item for item in kind_items(self.store, kind, True) if item.tags]
                 self._kinds[kind] = (revision, tagged)
                 stale = True
         if not stale:

@@ -21,6 +21,7 @@ from phase_tui.tags import (
     merge_tags,
     normalise_tag,
     tagged_items,
+    tags_kind,
 )
 
 
@@ -110,7 +111,8 @@ def studio_store(folder: Path) -> Store:
     store.insert("sessions", {"id": "01SESS0000000000000000000A", "name": "amber-heron-7f3a",
                               "started_at": 500.0, "tags": ["808"]})  # fmt: skip
     store.insert("samples", {"id": "01SAMP0000000000000000000A", "name": "kick.wav",
-                             "created_at": 700.0, "tags": ["808", "lo-fi"]})  # fmt: skip
+                             "created_at": 700.0})  # fmt: skip
+    store.insert("sample_tags", {"id": "01SAMP0000000000000000000A", "tags": ["808", "lo-fi"]})
     return store
 
 
@@ -163,7 +165,7 @@ def test_index_rebuilds_only_when_a_kind_changed(
     monkeypatch.setattr(store, "all", lambda kind: reads.append(kind) or real_all(kind))
     index = TagIndex(store)
     assert index.counts()["dark"] == 4
-    assert sorted(reads) == sorted(TAGGED_KINDS)
+    assert sorted(reads) == sorted(tags_kind(kind) for kind in TAGGED_KINDS)
     reads.clear()
     index.counts(), index.items(["dark"]), index.cooccurring(["808"]), index.last_used("dark")
     assert reads == []  # nothing changed: no record was read
@@ -173,8 +175,11 @@ def test_index_rebuilds_only_when_a_kind_changed(
     assert index.counts()["dark"] == 5
     assert "sessions" in reads and "samples" not in reads  # the journal's kinds, not the library
     reads.clear()
-    Store(tmp_path, "laptop").insert("samples", {"name": "snare.wav", "tags": ["dark"]})
-    assert index.counts()["dark"] == 6 and reads == ["samples"]
+    laptop = Store(tmp_path, "laptop")
+    snare = laptop.insert("samples", {"name": "snare.wav"})
+    laptop.insert("sample_tags", {"id": snare["id"], "tags": ["dark"]})
+    assert index.counts()["dark"] == 6
+    assert "sample_tags" in reads and "samples" not in reads  # the 100k rows are not read
 
 
 def test_add_and_remove_normalise_and_name_missing_items(tmp_path: Path) -> None:
@@ -219,8 +224,8 @@ def test_rename_and_merge_across_every_kind(tmp_path: Path) -> None:
 
     writes.clear()
     assert index.merge(["808", "LO FI"], into="#night") == 6
-    assert sorted(writes) == ["bounces", "forms", "samples", "sessions"]
-    assert store.get("samples", "01SAMP0000000000000000000A")["tags"] == ["night"]
+    assert sorted(writes) == ["bounces", "forms", "sample_tags", "sessions"]
+    assert store.get("sample_tags", "01SAMP0000000000000000000A")["tags"] == ["night"]
     assert store.get("sessions", "01SESS0000000000000000000A")["tags"] == ["night"]
     assert store.get("forms", "01F0RM00000000000000000002")["tags"] == ["night"]
     assert index.counts() == {"night": 7}
@@ -291,3 +296,17 @@ def test_resolve_item(tmp_path: Path, ref: str, kind: str, record_id: str) -> No
 def test_resolve_item_says_what_is_accepted(tmp_path: Path, ref: str, message: str) -> None:
     with pytest.raises(LookupError, match=re.escape(message)):
         resolve_item(studio_store(tmp_path), ref)
+
+
+def test_tagging_a_sample_never_rewrites_the_library(tmp_path: Path) -> None:
+    store = studio_store(tmp_path)
+    library = next(tmp_path.glob("library-*.json"))
+    before = library.stat().st_mtime_ns, library.read_bytes()
+    index = TagIndex(store)
+    sample = "01SAMP0000000000000000000A"
+    assert index.add("samples", sample, ["Dusty"]) == ["808", "lo-fi", "dusty"]
+    assert index.remove("samples", sample, ["808"]) == ["lo-fi", "dusty"]
+    assert (library.stat().st_mtime_ns, library.read_bytes()) == before
+    assert index.items(["dusty"])[0].name == "kick.wav"
+    with pytest.raises(KeyError, match="no sample with id nope"):
+        index.add("samples", "nope", ["x"])
