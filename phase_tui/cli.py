@@ -19,6 +19,7 @@ from phase_tui.cli_bounces import bounces, scan
 from phase_tui.cli_digest import digest
 from phase_tui.cli_form import form
 from phase_tui.cli_memo import memo
+from phase_tui.cli_oracle import crate, sample
 from phase_tui.cli_state import State, pass_state
 from phase_tui.cli_tags import find, tag
 from phase_tui.cli_visual import art, wave
@@ -278,6 +279,8 @@ cli.add_command(memo)
 cli.add_command(digest)
 cli.add_command(tag)
 cli.add_command(find)
+cli.add_command(crate)
+cli.add_command(sample)
 
 
 # ------------------------------------------------------------------ sessions
