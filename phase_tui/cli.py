@@ -20,6 +20,7 @@ from phase_tui.cli_digest import digest
 from phase_tui.cli_form import form
 from phase_tui.cli_memo import memo
 from phase_tui.cli_oracle import crate, sample
+from phase_tui.cli_oracle_edit import remix, slice_file
 from phase_tui.cli_state import State, pass_state
 from phase_tui.cli_tags import find, tag
 from phase_tui.cli_visual import art, wave
@@ -281,6 +282,8 @@ cli.add_command(tag)
 cli.add_command(find)
 cli.add_command(crate)
 cli.add_command(sample)
+cli.add_command(slice_file)
+cli.add_command(remix)
 
 
 # ------------------------------------------------------------------ sessions
