@@ -177,6 +177,8 @@ def test_find_by_words_crate_duration_and_tags(tmp_path: Path) -> None:
             {"id": "E", "name": "kick broken.wav", "crate": "drums", "status": "unreadable"},
         ],
     )
+    store.insert("sample_tags", {"id": "A", "tags": ["dark"]})
+    store.insert("sample_tags", {"id": "D", "tags": ["dark"]})
     library = SampleLibrary(store, tmp_path, tmp_path / "features.npz")
 
     def names(**query: object) -> list[str]:
@@ -188,7 +190,9 @@ def test_find_by_words_crate_duration_and_tags(tmp_path: Path) -> None:
     assert names(crate="deep pads") == ["pad.wav"]
     assert names(min_s=0.3) == ["Kick Deep.wav", "pad.wav"]
     assert names(words="kick", max_s=0.3) == ["kick_tight.wav"]
-    assert names(tags=["dark"]) == []
+    assert names(tags=["Dark"]) == ["Kick Deep.wav"]
+    assert names(tags=["dark"], words="tight") == []
+    assert names(tags=["light"]) == []
 
 
 def miner_studio(tmp_path: Path, config: str = "") -> CrateMiner:
