@@ -19,6 +19,8 @@ from bench import (
     idle,
     memo_capture,
     memory,
+    oracle_library,
+    oracle_suggest,
     peaks,
     phase_latency,
     startup,
@@ -40,6 +42,8 @@ MEASURES: list[ModuleType] = [
     waveform_redraw,
     memo_capture,
     whisper,
+    oracle_library,
+    oracle_suggest,
 ]
 
 

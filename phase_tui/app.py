@@ -66,7 +66,9 @@ FORMS_MODE = "forms"
 MEMOS_MODE = "memos"
 DIGESTS_MODE = "digests"
 TAGS_MODE = "tags"
-RECOVERY = "recovery"  # the phase whose screen is the digest viewer
+CURATOR_MODE = "curator"
+REMIX_MODE = "remix"
+ORACLE, REMIX, RECOVERY = "oracle", "remix", "recovery"  # phases with screens of their own
 DIGEST_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a week that has ended
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
@@ -113,6 +115,7 @@ class PhaseOSApp(App[int]):
         Binding("M", "memos", "Memos", id="memos"),
         Binding("number_sign", "tags", "Tags", id="tags"),
         Binding("w", "digests", "Digests", id="digests"),
+        Binding("o", "curator", "Curator", id="curator"),
         Binding("n", "next_phase", "Next phase", id="next_phase"),
     ]
 
@@ -165,6 +168,8 @@ class PhaseOSApp(App[int]):
         self.add_mode(MEMOS_MODE, _memos_screen)
         self.add_mode(DIGESTS_MODE, _digests_screen)
         self.add_mode(TAGS_MODE, _tags_screen)
+        self.add_mode(CURATOR_MODE, _curator_screen)
+        self.add_mode(REMIX_MODE, _remix_screen)
         for item in config.phases:
             self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
@@ -210,6 +215,7 @@ class PhaseOSApp(App[int]):
         self.memo_controls.start()
         self.call_from_thread(self.set_interval, DIGEST_CHECK_INTERVAL_S, self._write_due_digests)
         self.call_from_thread(self._write_due_digests, True)
+        self._scan_crates_if_due()
 
     @work(thread=True, exit_on_error=False, group="digest", exclusive=True)
     def _write_due_digests(self, retry_mail: bool = False) -> None:
@@ -227,6 +233,13 @@ class PhaseOSApp(App[int]):
             if error := (record.get("mail") or {}).get("error"):
                 text = f"{record['path']} was not mailed: {error} (tried again next start)"
                 self._emit(Notice(text, "warning"))
+
+    def _scan_crates_if_due(self) -> None:
+        """The miner's schedule: re-scan the crates when `[oracle] rescan_days` passed."""
+        from phase_tui.oracle.miner import CrateMiner
+
+        if CrateMiner(self.context, clock=self.clock).due(self.clock()):
+            self.call_from_thread(self.scan_crates)
 
     def on_unmount(self) -> None:
         self.memo_controls.shutdown()
@@ -443,12 +456,26 @@ class PhaseOSApp(App[int]):
         shown = self.context.studio.relative(path)
         self.call_from_thread(self.notify, shown, title="Art saved", timeout=8)
 
+    @work(thread=True, exit_on_error=False, group="crates", exclusive=True)
+    def scan_crates(self) -> None:
+        """Import what is new in the crates (a worker, progress in the HUD), then say what."""
+        from phase_tui.oracle.miner import CrateMiner
+
+        def progress(done: int, total: int, _name: str) -> None:
+            if done % 25 == 0 or done == total:
+                self.call_from_thread(self.set_hud_slot, "crates", f"⟳ crates {done}/{total}")
+
+        report = CrateMiner(self.context, clock=self.clock).run(self.clock(), progress)
+        self.call_from_thread(self.set_hud_slot, "crates", "")
+        self.call_from_thread(self.notify, report.summary(), title="Crates scanned", timeout=8)
+        self.call_from_thread(self._refresh_state)
+
     @work(thread=True, exit_on_error=False, group="tags")
     def set_item_tags(self, kind: str, item_id: str, tags: list[str]) -> None:
         """Replace the tags of an item (off the UI thread), then refresh the views."""
-        from phase_tui.tags import merge_tags
+        from phase_tui.tags import TagIndex
 
-        self.context.store.modify(kind, item_id, lambda _record: {"tags": merge_tags((), tags)})
+        TagIndex(self.context.store).set(kind, item_id, tags)
         self.call_from_thread(self._refresh_state)
 
     def open_item(self, kind: str, item_id: str) -> None:
@@ -472,6 +499,15 @@ class PhaseOSApp(App[int]):
     def toggle_playback(self, record: Record) -> None:
         """Play a bounce, or stop it if it is the one playing."""
         self.toggle_play(self.bounce_path(record))
+
+    def play_file(self, path: Path) -> None:
+        """Play an audio file from its start (what plays stops)."""
+        self._play(path)
+
+    def stop_playing(self) -> None:
+        """Stop what plays."""
+        self.player.stop()
+        self.playing = ""
 
     def toggle_play(self, path: Path) -> None:
         """Play an audio file (a bounce, a memo), or stop it if it is the one playing."""
@@ -572,6 +608,14 @@ class PhaseOSApp(App[int]):
         """Show the tag browser: every tag, its items across kinds, combinations."""
         self.switch_mode(TAGS_MODE)
 
+    def action_curator(self) -> None:
+        """Show the curator: the sample queue, the slicer, more like this."""
+        self.switch_mode(CURATOR_MODE)
+
+    def action_remix_sessions(self) -> None:
+        """Show the remix sessions and their fragments."""
+        self.switch_mode(REMIX_MODE)
+
     def action_digests(self) -> None:
         """Show the weekly digests."""
         self.switch_mode(DIGESTS_MODE)
@@ -610,6 +654,9 @@ class PhaseOSApp(App[int]):
         yield SystemCommand("Memos", "Voice memos and their transcripts", self.action_memos)
         yield SystemCommand("Tags", "Every tag and what carries it", self.action_tags)
         yield SystemCommand("Digests", "The weekly digests", self.action_digests)
+        yield SystemCommand("Curator", "Curate the sample queue", self.action_curator)
+        yield SystemCommand("Remix sessions", "Fragments collected", self.action_remix_sessions)
+        yield SystemCommand("Scan crates", "Import new samples from the crates", self.scan_crates)
         yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
         yield SystemCommand("New session", "Start a new session now", self.action_new_session)
 
@@ -694,9 +741,32 @@ def _tags_screen() -> Screen[None]:
     return TagsScreen()
 
 
+def _curator_screen() -> Screen[None]:
+    """The curator, imported when first shown."""
+    from screens.curator import CuratorScreen
+
+    return CuratorScreen()
+
+
+def _remix_screen() -> Screen[None]:
+    """The remix browser, imported when first shown."""
+    from screens.remix import RemixScreen
+
+    return RemixScreen()
+
+
 def _phase_screen(phase: str) -> Screen[None]:
-    """A phase's screen, imported when first shown (not before the first paint); the
-    recovery phase's is the digest viewer."""
+    """A phase's screen, imported when first shown (not before the first paint): the
+    oracle's is the curator, the remix phase's the remix browser, recovery's the digest
+    viewer; any other phase gets the overview of its settings and recent work."""
+    if phase == ORACLE:
+        from screens.curator import CuratorScreen
+
+        return CuratorScreen(phase)
+    if phase == REMIX:
+        from screens.remix import RemixScreen
+
+        return RemixScreen(phase)
     if phase == RECOVERY:
         from screens.digests import DigestScreen
 
@@ -711,8 +781,10 @@ def describe_bindings() -> list[tuple[str, str, str]]:
     from screens.bounce_detail import BounceDetailScreen
     from screens.bounces import BouncesScreen
     from screens.builder import BuilderScreen
+    from screens.curator import CuratorScreen
     from screens.digests import DigestScreen
     from screens.memos import MemosScreen
+    from screens.remix import RemixScreen
     from screens.tags import TagsScreen
     from widgets.waveform import Waveform
 
@@ -725,6 +797,8 @@ def describe_bindings() -> list[tuple[str, str, str]]:
         MemosScreen,
         TagsScreen,
         DigestScreen,
+        CuratorScreen,
+        RemixScreen,
     )
     for binding in (*PhaseOSApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)):
         if not isinstance(binding, Binding) or binding.id is None:

@@ -210,6 +210,11 @@ class TagIndex:
             kind, item_id, lambda current: [t for t in merge_tags(current, ()) if t not in gone]
         )
 
+    def set(self, kind: str, item_id: str, tags: Iterable[str]) -> list[str]:
+        """Replace an item's tags; its tags after. KeyError when the item does not exist."""
+        names = _names(tags)
+        return self._retag(kind, item_id, lambda _current: names)
+
     def _retag(
         self, kind: str, item_id: str, change: Callable[[list[str]], list[str]]
     ) -> list[str]:

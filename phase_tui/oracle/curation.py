@@ -173,4 +173,3 @@ def _order(record: Mapping[str, Any]) -> tuple[str, str]:
 def _local_midnight(now: float) -> float:
     day = time.localtime(now)
     return time.mktime((day.tm_year, day.tm_mon, day.tm_mday, 0, 0, 0, 0, 0, -1))
-

@@ -310,3 +310,14 @@ def test_tagging_a_sample_never_rewrites_the_library(tmp_path: Path) -> None:
     assert index.items(["dusty"])[0].name == "kick.wav"
     with pytest.raises(KeyError, match="no sample with id nope"):
         index.add("samples", "nope", ["x"])
+
+
+def test_set_replaces_an_items_tags(tmp_path: Path) -> None:
+    store = studio_store(tmp_path)
+    index = TagIndex(store)
+    assert index.set("samples", "01SAMP0000000000000000000A", ["#Warm", "warm", "air"]) == [
+        "warm",
+        "air",
+    ]
+    assert store.get("sample_tags", "01SAMP0000000000000000000A")["tags"] == ["warm", "air"]
+    assert index.set("bounces", "01B0UNCE00000000000000000C", []) == []
