@@ -4,8 +4,9 @@ The demo is a list of steps (`DEMO_STEPS`). A step names the files it makes, eac
 relative to the studio plus a writer; `create_demo_studio` runs the writers of the files
 that do not exist yet, so it never overwrites anything and a second run writes nothing.
 A later feature adds its own demo content by appending a step. The form maps of "memory
-spike" and the links of its bounces to them (`forms`), and the record of the voice memo
-(`memos`), go to the Store once the files exist. Audio is the same for the same seed.
+spike" and the links of its bounces to them (`forms`), the record of the voice memo
+(`memos`), and the sample library with a remix session (`remix`) go to the Store once the
+files exist. Audio is the same for the same seed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from phase_tui.demo.bounces import bounce_files
 from phase_tui.demo.crate import crate_files, playlist_files
 from phase_tui.demo.forms import link_form_maps
 from phase_tui.demo.memos import memo_files, record_demo_memo
+from phase_tui.demo.remix import scan_and_collect
 from phase_tui.demo.step import DemoContext, DemoFile, DemoStep
 from phase_tui.session.studio import init_studio
 
@@ -51,4 +53,5 @@ def create_demo_studio(
                     progress(f"{item.relative_path}  ({description})")
     link_form_maps(context.studio.root)
     record_demo_memo(context.studio.root)
+    scan_and_collect(context.studio.root)
     return written

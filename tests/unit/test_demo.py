@@ -363,6 +363,29 @@ def test_demo_has_a_spoken_memo_waiting_for_its_transcript(demo):
         context.close()
 
 
+def test_demo_crate_is_in_the_library_with_a_remix_session(demo):
+    import json
+
+    from phase_tui.context import StudioContext
+    from phase_tui.oracle.curation import approved
+
+    manifest = json.loads((demo[0] / "remix/memory spike flips/manifest.json").read_text())
+    assert [f["file"] for f in manifest["fragments"]] == [
+        "loop_house_124bpm_Am.wav",
+        "pad_loop_90bpm_Eb.wav",
+    ]
+    context = StudioContext.open(demo[0])
+    try:
+        samples = context.store.all("samples")
+        crate = list((demo[0] / "crates/demo-crate").iterdir())
+        assert len(samples) == len(crate) and all(s["status"] == "ok" for s in samples)
+        house = next(s for s in samples if s["name"] == "loop_house_124bpm_Am.wav")
+        assert (house["bpm"], house["key"]) == (124.0, "A minor")
+        assert len(approved(context.store)) == 2
+    finally:
+        context.close()
+
+
 def test_demo_crate_names_say_tempo_and_key(demo):
     root = demo[0]
     crate = sorted(p.name for p in (root / "crates/demo-crate").iterdir())
