@@ -77,12 +77,13 @@ async def test_phase_screen_follows_the_phase(make_app: AppFactory) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("p")
         await pilot.pause()
-        assert isinstance(app.screen, PhaseScreen) and app.screen.phase == "oracle"
-        await pilot.press("3")
-        await wait_for(pilot, lambda: getattr(app.screen, "phase", None) == "remix")
+        assert app.screen.id == "phase-oracle"  # the oracle's screen is the curator
+        await pilot.press("2")
+        await wait_for(pilot, lambda: getattr(app.screen, "phase", None) == "builder")
+        assert isinstance(app.screen, PhaseScreen)
         await wait_for(pilot, lambda: app.screen.body_ready)  # mounted after the first paint
         about = widget_text(app.screen.query_one("#phase-about", Static))
-        assert "REMIX" in about and "(current)" in about
+        assert "BUILDER" in about and "(current)" in about
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
