@@ -69,7 +69,7 @@ TAGS_MODE = "tags"
 CURATOR_MODE = "curator"
 REMIX_MODE = "remix"
 ORACLE, REMIX, RECOVERY = "oracle", "remix", "recovery"  # phases with screens of their own
-DIGEST_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a week that has ended
+SCHEDULE_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a digest or scan due
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
@@ -213,7 +213,7 @@ class PhaseOSApp(App[int]):
         self.services.start()
         self.context.refresh_status(app_running=True)
         self.memo_controls.start()
-        self.call_from_thread(self.set_interval, DIGEST_CHECK_INTERVAL_S, self._write_due_digests)
+        self.call_from_thread(self.set_interval, SCHEDULE_CHECK_INTERVAL_S, self._scheduled_jobs)
         self.call_from_thread(self._write_due_digests, True)
         self._scan_crates_if_due()
 
@@ -233,6 +233,11 @@ class PhaseOSApp(App[int]):
             if error := (record.get("mail") or {}).get("error"):
                 text = f"{record['path']} was not mailed: {error} (tried again next start)"
                 self._emit(Notice(text, "warning"))
+
+    def _scheduled_jobs(self) -> None:
+        """The weekly jobs, checked every hour while the app stays open."""
+        self._write_due_digests()
+        self.run_worker(self._scan_crates_if_due, thread=True, group="crates-due")
 
     def _scan_crates_if_due(self) -> None:
         """The miner's schedule: re-scan the crates when `[oracle] rescan_days` passed."""
