@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from phase_tui.context import StudioContext
-from phase_tui.oracle.crates import crate_sources
+from phase_tui.oracle.crates import Source, crate_sources
 from phase_tui.oracle.library import FEATURES_FILE, ImportReport, Progress, SampleLibrary
 from phase_tui.store import Record
 
@@ -41,15 +41,23 @@ class CrateMiner:
 
     def due(self, now: float | None = None) -> bool:
         """True when no scan happened yet or the last is `rescan_days` old; never when
-        `rescan_days` is 0."""
+        `rescan_days` is 0 or there is no source to scan."""
         days = self.context.config.oracle.rescan_days
-        if days <= 0:
+        if days <= 0 or not self._has_sources():
             return False
         last = self.last_scan()
         if last is None:
             return True
         now = self.clock() if now is None else now
         return now - float(last["at"]) >= days * DAY_S
+
+    def _sources(self) -> list[Source]:
+        context = self.context
+        return crate_sources(context.studio.root, context.config.oracle, context.store)
+
+    def _has_sources(self) -> bool:
+        """Whether some source is there to scan (a studio with no crate costs no scan)."""
+        return any(source.present for source in self._sources())
 
     def run(
         self,
@@ -61,7 +69,7 @@ class CrateMiner:
         the next start scans again)."""
         now = self.clock() if now is None else now
         context = self.context
-        sources = crate_sources(context.studio.root, context.config.oracle, context.store)
+        sources = self._sources()
         report = self.library.import_sources(sources, progress, cancelled)
         if not report.cancelled:
             context.store.insert(

@@ -222,6 +222,11 @@ def test_the_miner_is_never_due_when_rescan_days_is_zero(tmp_path: Path) -> None
     assert not miner.due(1e12)
 
 
+def test_a_studio_with_no_crate_is_never_due(tmp_path: Path) -> None:
+    miner = CrateMiner(make_studio(tmp_path / "studio"), clock=lambda: 100 * DAY)
+    assert not miner.due(1e12)  # the app start costs no scan (nor its imports)
+
+
 def test_a_cancelled_run_is_not_recorded(tmp_path: Path, analysed: list[str]) -> None:
     miner = miner_studio(tmp_path)
     report = miner.run(cancelled=lambda: True)
