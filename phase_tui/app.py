@@ -27,6 +27,17 @@ from textual.worker import Worker, WorkerState
 from phase_tui import control
 from phase_tui.activity import EVENTS, bounce_slot, log_event
 from phase_tui.app_memos import MemoControls
+from phase_tui.app_screens import (
+    bounces_screen,
+    builder_screen,
+    curator_screen,
+    describe_bindings,
+    digests_screen,
+    memos_screen,
+    phase_screen,
+    remix_screen,
+    tags_screen,
+)
 from phase_tui.audio.playback import PlaybackUnavailable, Player
 from phase_tui.context import StudioContext
 from phase_tui.events import (
@@ -68,7 +79,6 @@ DIGESTS_MODE = "digests"
 TAGS_MODE = "tags"
 CURATOR_MODE = "curator"
 REMIX_MODE = "remix"
-ORACLE, REMIX, RECOVERY = "oracle", "remix", "recovery"  # phases with screens of their own
 SCHEDULE_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a digest or scan due
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
@@ -163,15 +173,15 @@ class PhaseOSApp(App[int]):
             bounce_context=self._bounce_context,
         )
         self.memo_controls = MemoControls(self, self._emit)
-        self.add_mode(BOUNCES_MODE, _bounces_screen)
-        self.add_mode(FORMS_MODE, _builder_screen)
-        self.add_mode(MEMOS_MODE, _memos_screen)
-        self.add_mode(DIGESTS_MODE, _digests_screen)
-        self.add_mode(TAGS_MODE, _tags_screen)
-        self.add_mode(CURATOR_MODE, _curator_screen)
-        self.add_mode(REMIX_MODE, _remix_screen)
+        self.add_mode(BOUNCES_MODE, bounces_screen)
+        self.add_mode(FORMS_MODE, builder_screen)
+        self.add_mode(MEMOS_MODE, memos_screen)
+        self.add_mode(DIGESTS_MODE, digests_screen)
+        self.add_mode(TAGS_MODE, tags_screen)
+        self.add_mode(CURATOR_MODE, curator_screen)
+        self.add_mode(REMIX_MODE, remix_screen)
         for item in config.phases:
-            self.add_mode(phase_mode(item.name), partial(_phase_screen, item.name))
+            self.add_mode(phase_mode(item.name), partial(phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
         self.set_keymap(dict(config.keys))
 
@@ -709,107 +719,6 @@ class PhaseOSApp(App[int]):
         )
         self._emit(Notice(text))
         return "shown"
-
-
-def _bounces_screen() -> Screen[None]:
-    """The bounce catalogue, imported when first shown."""
-    from screens.bounces import BouncesScreen
-
-    return BouncesScreen()
-
-
-def _builder_screen() -> Screen[None]:
-    """The builder screen, imported when first shown."""
-    from screens.builder import BuilderScreen
-
-    return BuilderScreen()
-
-
-def _memos_screen() -> Screen[None]:
-    """The memo screen, imported when first shown."""
-    from screens.memos import MemosScreen
-
-    return MemosScreen()
-
-
-def _digests_screen() -> Screen[None]:
-    """The digest viewer, imported when first shown."""
-    from screens.digests import DigestScreen
-
-    return DigestScreen()
-
-
-def _tags_screen() -> Screen[None]:
-    """The tag browser, imported when first shown."""
-    from screens.tags import TagsScreen
-
-    return TagsScreen()
-
-
-def _curator_screen() -> Screen[None]:
-    """The curator, imported when first shown."""
-    from screens.curator import CuratorScreen
-
-    return CuratorScreen()
-
-
-def _remix_screen() -> Screen[None]:
-    """The remix browser, imported when first shown."""
-    from screens.remix import RemixScreen
-
-    return RemixScreen()
-
-
-def _phase_screen(phase: str) -> Screen[None]:
-    """A phase's screen, imported when first shown (not before the first paint): the
-    oracle's is the curator, the remix phase's the remix browser, recovery's the digest
-    viewer; any other phase gets the overview of its settings and recent work."""
-    if phase == ORACLE:
-        from screens.curator import CuratorScreen
-
-        return CuratorScreen(phase)
-    if phase == REMIX:
-        from screens.remix import RemixScreen
-
-        return RemixScreen(phase)
-    if phase == RECOVERY:
-        from screens.digests import DigestScreen
-
-        return DigestScreen(phase)
-    from screens.phase import PhaseScreen
-
-    return PhaseScreen(phase)
-
-
-def describe_bindings() -> list[tuple[str, str, str]]:
-    """(id, key, description) of every remappable binding, for docs and `phase-os keys`."""
-    from screens.bounce_detail import BounceDetailScreen
-    from screens.bounces import BouncesScreen
-    from screens.builder import BuilderScreen
-    from screens.curator import CuratorScreen
-    from screens.digests import DigestScreen
-    from screens.memos import MemosScreen
-    from screens.remix import RemixScreen
-    from screens.tags import TagsScreen
-    from widgets.waveform import Waveform
-
-    rows = []
-    screens = (
-        BouncesScreen,
-        BounceDetailScreen,
-        Waveform,
-        BuilderScreen,
-        MemosScreen,
-        TagsScreen,
-        DigestScreen,
-        CuratorScreen,
-        RemixScreen,
-    )
-    for binding in (*PhaseOSApp.BINDINGS, *(b for s in screens for b in s.BINDINGS)):
-        if not isinstance(binding, Binding) or binding.id is None:
-            continue  # not remappable (escape and the like)
-        rows.append((binding.id, binding.key, binding.description))
-    return rows
 
 
 def run_app(context: StudioContext) -> int:

@@ -337,7 +337,7 @@ def log(state: State, count: int, as_json: bool) -> None:
 @cli.command()
 def keys() -> None:
     """List the app's key bindings and their ids (for [keys] in phase_os.toml)."""
-    from phase_tui.app import describe_bindings
+    from phase_tui.app_screens import describe_bindings
 
     for binding_id, key, description in describe_bindings():
         click.echo(f"{binding_id:<16}{key:<16}{description}")

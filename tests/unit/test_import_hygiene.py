@@ -11,7 +11,13 @@ from pathlib import Path
 import phase_tui
 
 ROOT = Path(__file__).resolve().parents[2]
-UI_MODULES = {"phase_tui.app", "phase_tui.app_memos", "phase_tui.__main__"}
+UI_MODULES = {
+    "phase_tui.app",
+    "phase_tui.app_memos",
+    "phase_tui.app_navigation",
+    "phase_tui.app_screens",
+    "phase_tui.__main__",
+}
 
 
 def run_and_list_modules(code: str) -> tuple[str, set[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phase_tui.app import describe_bindings
+from phase_tui.app_screens import describe_bindings
 from phase_tui.cli import cli
 from phase_tui.config import SECTIONS
 
