@@ -151,6 +151,7 @@ class PhaseOSApp(App[int]):
         self._suggestion = ""
         self._watch_health: dict[str, WatchHealthChanged] = {}
         self._fresh_bounces: list[Record] = []  # logged live, not yet notified
+        self._playback_problem = ""  # the last reason playback failed, said once
         self._payloads = PayloadRunner(self._payload_done)
         self.player = Player(on_finished=lambda _path: self.call_from_thread(self._played_out))
         self.session: Record = resume_or_start(
@@ -537,9 +538,12 @@ class PhaseOSApp(App[int]):
         try:
             self.player.play(path)
         except PlaybackUnavailable as error:
-            self.call_from_thread(self.notify, str(error), severity="warning", timeout=6)
+            if str(error) != self._playback_problem:  # said once, not at every auto-play
+                self._playback_problem = str(error)
+                self.call_from_thread(self.notify, str(error), severity="warning", timeout=6)
             self.call_from_thread(setattr, self, "playing", "")
             return
+        self._playback_problem = ""
         self.call_from_thread(setattr, self, "playing", str(path))
 
     def _played_out(self) -> None:

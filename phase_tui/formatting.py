@@ -23,3 +23,11 @@ def format_clock(seconds: float | None) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_sample_length(seconds: float | None) -> str:
+    """A sample's length: `0.4s` under a minute (one-shots are short), else like
+    `format_clock`."""
+    if seconds is None or seconds >= 60:
+        return format_clock(seconds)
+    return f"{seconds:.1f}s"

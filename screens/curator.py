@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from phase_tui.formatting import format_clock
+from phase_tui.formatting import format_sample_length
 from phase_tui.oracle.curation import CurationQueue, QueueFilter
 from phase_tui.store import Record
 from screens.base import StudioScreen
@@ -127,8 +127,8 @@ class CuratorScreen(StudioScreen):
         current = self.current()
         table.clear(columns=not table.columns)
         if not table.columns:
-            for label, width in (("sample", 34), ("crate", 12), ("length", 6), ("bpm", 5),
-                                 ("key", 9), ("level", 6)):  # fmt: skip
+            for label, width in (("sample", 26), ("crate", 10), ("length", 6), ("bpm", 4),
+                                 ("key", 8), ("dBFS", 4)):  # fmt: skip
                 table.add_column(label, key=label, width=width)
         for record in queue[:ROWS_SHOWN]:
             table.add_row(*_cells(record), key=str(record["id"]))
@@ -203,7 +203,8 @@ class CuratorScreen(StudioScreen):
             "tags", []
         )
         text = Text()
-        text.append(f"{record.get('crate', '—')} · {format_clock(record.get('duration_s'))}")
+        length = format_sample_length(record.get("duration_s"))
+        text.append(f"{record.get('crate', '—')} · {length}")
         text.append(f" · {record.get('sample_rate_hz') or '?'} Hz · {record.get('format', '')}")
         text.append(f"\n{self.studio_app.context.studio.relative(self._path(record))}", "dim")
         if tags:
@@ -471,7 +472,7 @@ def _cells(record: Record) -> tuple[str | Text, ...]:
     return (
         str(record.get("name", "")),
         str(record.get("crate", "")),
-        format_clock(record.get("duration_s")),
+        format_sample_length(record.get("duration_s")),
         f"{record['bpm']:g}" if record.get("bpm") else "",
         str(record.get("key") or ""),
         f"{level:.0f}" if isinstance(level, int | float) else "",

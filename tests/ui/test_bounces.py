@@ -239,3 +239,15 @@ async def test_tags_are_edited_shown_and_filtered_on(make_app) -> None:  # type:
         await pilot.press("slash", *"late-night", "enter")
         await wait_for(pilot, lambda: "dusk loop.wav" not in row_names(app))
         assert "night drive.wav" in row_names(app)
+
+
+async def test_no_output_device_is_said_once_not_at_every_play(make_app) -> None:  # type: ignore[no-untyped-def]
+    app: PhaseOSApp = make_app()
+    app.player = RecordingPlayer(refuse="No audio output device: nothing to play through")
+    path = write_bounce(app.context.studio.root / "bounces" / "x.wav", 0.5)
+    async with app.run_test(size=(120, 34)) as pilot:
+        for _ in range(3):
+            app.play_file(path)
+            await pilot.pause(0.1)
+        said = [n for n in app._notifications if "No audio output" in n.message]
+        assert len(said) == 1 and app.playing == ""

@@ -65,7 +65,7 @@ async def test_curating_moves_on_plays_undoes_and_counts(
         await open_curator(pilot, app, rows=5)
         assert queue_names(app)[0] == "hat.wav"  # by crate, then name
         row = app.screen.query_one("#queue", DataTable).get_row_at(3)
-        assert [str(c) for c in row[2:5]] == ["0:01", "90", "Eb major"]  # length, bpm, key
+        assert [str(c) for c in row[2:5]] == ["1.0s", "90", "Eb major"]  # length, bpm, key
         await wait_for(
             pilot, lambda: app.player.played[-1:] and app.player.played[-1].name == "hat.wav"
         )
