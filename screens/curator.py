@@ -341,19 +341,22 @@ class CuratorScreen(StudioScreen):
         return {"kind": "samples", "id": str(record["id"]), "name": str(record["name"])}
 
     def action_like(self) -> None:
-        """Show the samples most like this one (sound, then shared tags)."""
+        """Show the samples most like this one: in sound, raised by shared tags."""
         record = self.current()
         if record is not None:
             self._find_like(record)
 
     @work(thread=True, exclusive=True, group="curator-like", exit_on_error=False)
     def _find_like(self, record: Record) -> None:
-        from phase_tui.oracle.suggest import FeatureMatrix, suggest
+        from phase_tui.oracle.miner import studio_library
+        from phase_tui.oracle.suggest import suggest
+        from phase_tui.tags import SAMPLE_TAGS
 
         app = self.studio_app
-        matrix = FeatureMatrix.load(app.context.studio.cache_dir / "features.npz")
+        matrix = studio_library(app.context).features()
+        tags = {str(r["id"]): r.get("tags") or [] for r in app.context.store.all(SAMPLE_TAGS)}
         try:
-            found = suggest(matrix, str(record["id"]), SUGGESTIONS_SHOWN)
+            found = suggest(matrix, str(record["id"]), SUGGESTIONS_SHOWN, tags=tags)
         except KeyError:
             app.call_from_thread(app.notify, "No features for this sample yet (scan: i)")
             return
