@@ -8,8 +8,9 @@ DEMO       := demo-studio
 RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 SYS_STAMP  := $(VENV)/.stamp-system
-# Debian packages the tests use (PortAudio for sounddevice, tmux for the smoke test).
-APT_PACKAGES := libportaudio2 tmux
+# Debian packages the tests and the bench use (PortAudio for sounddevice, tmux for the smoke
+# test, zip for the export bench's reference).
+APT_PACKAGES := libportaudio2 tmux zip
 
 .DEFAULT_GOAL := help
 .PHONY: help run test bench lint demo whisper clean
