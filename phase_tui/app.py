@@ -690,6 +690,7 @@ class PhaseOSApp(App[int]):
     def _commands(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         return {
             "ping": lambda args: "pong",
+            "role": lambda args: "app",
             "phase.get": lambda args: self.switcher.current,
             "phase.set": self._cmd_phase_set,
             "notify": self._cmd_notify,
