@@ -15,12 +15,14 @@ from pathlib import Path
 import click
 
 from phase_tui import control
+from phase_tui.cli_archive import archive, export
 from phase_tui.cli_bounces import bounces, scan
 from phase_tui.cli_digest import digest
 from phase_tui.cli_form import form
 from phase_tui.cli_memo import memo
 from phase_tui.cli_oracle import crate, sample
 from phase_tui.cli_oracle_edit import remix, slice_file
+from phase_tui.cli_serve import serve
 from phase_tui.cli_state import State, pass_state
 from phase_tui.cli_tags import find, tag
 from phase_tui.cli_visual import art, wave
@@ -284,6 +286,9 @@ cli.add_command(crate)
 cli.add_command(sample)
 cli.add_command(slice_file)
 cli.add_command(remix)
+cli.add_command(serve)
+cli.add_command(export)
+cli.add_command(archive)
 
 
 # ------------------------------------------------------------------ sessions
