@@ -17,6 +17,7 @@ import click
 from phase_tui import control
 from phase_tui.cli_archive import archive, export
 from phase_tui.cli_bounces import bounces, scan
+from phase_tui.cli_daemon import daemon, doctor
 from phase_tui.cli_digest import digest
 from phase_tui.cli_form import form
 from phase_tui.cli_memo import memo
@@ -286,6 +287,8 @@ cli.add_command(crate)
 cli.add_command(sample)
 cli.add_command(slice_file)
 cli.add_command(remix)
+cli.add_command(daemon)
+cli.add_command(doctor)
 cli.add_command(serve)
 cli.add_command(export)
 cli.add_command(archive)
