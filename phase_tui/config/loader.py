@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from phase_tui.config.api_checks import check_api
 from phase_tui.config.builder_checks import check_tempo_range, checked_template, user_templates
 from phase_tui.config.lines import Lines
 from phase_tui.config.mail_checks import check_mail
@@ -82,6 +83,7 @@ def _check(data: dict[str, Any], report: Report) -> dict[str, Any]:
         build = _BUILDERS.get(section.name, build_plain)
         attributes.update(build(section, read_section(section, raw, report), report))
     check_mail(attributes["digest"], attributes["mail"], report)
+    check_api(attributes["api"], report)
     return attributes
 
 

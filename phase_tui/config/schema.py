@@ -34,6 +34,7 @@ from phase_tui.config.kinds import (
 from phase_tui.config.settings import (
     BUILTIN_PHASES,
     DEFAULT_KEYS,
+    ApiSettings,
     ArtSettings,
     BuilderSettings,
     DigestSettings,
@@ -532,6 +533,41 @@ ORACLE = Section(
     cls=OracleSettings,
 )
 
+
+def _port(value: object) -> int:
+    """A TCP port, 1..65535."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise Mismatch()
+    return value
+
+
+API = Section(
+    "api",
+    "The read-only JSON API of `phase-os serve`: samples, bounces, memos, form maps, tags\n"
+    "and their audio (range requests), for a browser or a script.",
+    fields=(
+        Field(
+            "host",
+            NONEMPTY_TEXT,
+            "127.0.0.1",
+            'Address to listen on; "127.0.0.1" is this machine only (another needs `token`).',
+        ),
+        Field("port", Kind("a port number 1..65535", _port), 7717, "TCP port to listen on."),
+        Field(
+            "token",
+            TEXT,
+            "",
+            "When set, every request needs `Authorization: Bearer <token>`; required when\n"
+            "`host` is not a loopback address.",
+        ),
+        Field("in_app", BOOL, False, "Serve the API from inside the app too, while it runs."),
+        Field("page_size", whole(1), 50, "Items on a page when a request names no per_page."),
+        Field("max_page_size", whole(1), 500, "The most items a request may ask for a page."),
+    ),
+    attr="api",
+    cls=ApiSettings,
+)
+
 SECTIONS: tuple[Section, ...] = (
     APP,
     PHASES,
@@ -544,4 +580,5 @@ SECTIONS: tuple[Section, ...] = (
     DIGEST,
     MAIL,
     ORACLE,
+    API,
 )

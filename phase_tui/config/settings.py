@@ -136,6 +136,19 @@ class OracleSettings:
     fade_ms: float = 5.0  # fade in and out of a saved slice
 
 
+@dataclass(frozen=True)
+class ApiSettings:
+    """`[api]`: the read-only JSON API of `phase-os serve` (samples, bounces, memos, forms,
+    tags, audio). A `token` is required when `host` is not a loopback address."""
+
+    host: str = "127.0.0.1"
+    port: int = 7717
+    token: str = ""  # when set, every request needs `Authorization: Bearer <token>`
+    in_app: bool = False  # the app serves the API too while it runs
+    page_size: int = 50  # items on a page when a request names no `per_page`
+    max_page_size: int = 500
+
+
 DEFAULT_KEYS = ("A minor", "C major", "D minor", "E minor", "F major", "G major", "F# minor")
 
 
@@ -174,6 +187,7 @@ class Config:
     digest: DigestSettings = DigestSettings()
     mail: MailSettings = MailSettings()
     oracle: OracleSettings = OracleSettings()
+    api: ApiSettings = ApiSettings()
 
     def phase(self, name: str) -> PhaseSettings:
         """The settings of phase `name`; KeyError when no such phase is configured."""

@@ -317,7 +317,8 @@ def test_unknown_section_suggests_a_close_one() -> None:
     error = error_of('[app]\ntheme = "nord"\n\n[kyes]\nquit = "q"\n')
     assert str(error) == (
         f"unknown section `[kyes]` in {FILE} line 4 (known: app, phases, "
-        "keys, watch, waveform, art, builder, memo, digest, mail, oracle); did you mean `[keys]`?"
+        "keys, watch, waveform, art, builder, memo, digest, mail, oracle, api); "
+        "did you mean `[keys]`?"
     )
 
 
@@ -325,7 +326,7 @@ def test_top_level_setting_suggests_its_section() -> None:
     error = error_of('theme = "nord"\n')
     assert str(error) == (
         f"unknown key `theme` in {FILE} line 1 (known: app, phases, keys, watch, waveform, art, "
-        "builder, memo, digest, mail, oracle); "
+        "builder, memo, digest, mail, oracle, api); "
         "did you mean `app.theme` (under [app])?"
     )
 
