@@ -54,6 +54,14 @@ class ListQuery:
     key: str | None = None
 
     @property
+    def filtered(self) -> bool:
+        """True when any filter narrows the listing (else every item is listed)."""
+        bounds = (self.min_s, self.max_s, self.bpm_min, self.bpm_max)
+        return bool(self.words or self.tags) or any(
+            value is not None for value in (self.crate, self.key, *bounds)
+        )
+
+    @property
     def start(self) -> int:
         """Index of the first item of the page."""
         return (self.page - 1) * self.per_page

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,27 +55,26 @@ class Snapshot:
     entries: list[Entry]
     by_id: dict[str, Entry]
     tagged: list[Entry]
-    _orders: dict[str, tuple[list[Entry], list[Entry]]] = field(default_factory=dict)
+    _orders: dict[tuple[str, bool], list[Entry]] = field(default_factory=dict)
 
-    def ordered(self, sort: str, descending: bool) -> Iterator[Entry]:
+    def ordered(self, sort: str, descending: bool) -> list[Entry]:
         """The entries by `sort`; those without a duration last in either order."""
-        if sort not in self._orders:  # two threads may both build it: the same list
-            self._orders[sort] = sorted_entries(self.entries, sort)
-        known, unknown = self._orders[sort]
-        yield from reversed(known) if descending else known
-        yield from unknown
+        key = (sort, descending)
+        if key not in self._orders:  # two threads may both build it: the same list
+            self._orders[key] = in_order(self.entries, sort, descending)
+        return self._orders[key]
 
 
-def sorted_entries(entries: Iterable[Entry], sort: str) -> tuple[list[Entry], list[Entry]]:
-    """(entries with a value for `sort` in ascending order, those without, by name)."""
+def in_order(entries: Iterable[Entry], sort: str, descending: bool) -> list[Entry]:
+    """`entries` by `sort` (ties by name); those without a duration last in either order."""
     by_name = sorted(entries, key=lambda e: (e.words, e.item["kind"], e.item["id"]))
     if sort == "name":
-        return by_name, []
+        return by_name[::-1] if descending else by_name
     if sort == "date":
-        return sorted(by_name, key=lambda e: e.at), []
+        return sorted(by_name, key=lambda e: e.at, reverse=descending)
     known = [entry for entry in by_name if entry.duration is not None]
     unknown = [entry for entry in by_name if entry.duration is None]
-    return sorted(known, key=lambda e: e.duration or 0.0), unknown
+    return [*sorted(known, key=lambda e: e.duration or 0.0, reverse=descending), *unknown]
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,7 @@ class Catalogue:
     # ----------------------------------------------------------------- listings
     def page(self, kind: str, query: ListQuery) -> Page:
         """One page of the items of `kind` that match `query`."""
-        ordered = self.snapshot(kind).ordered(query.sort, query.descending)
-        return _paged(filter(_matcher(query), ordered), query)
+        return _paged(self.snapshot(kind).ordered(query.sort, query.descending), query)
 
     def item(self, kind: str, item_id: str) -> Item:
         """One item; NotFound when `kind` has no item `item_id`."""
@@ -129,9 +127,7 @@ class Catalogue:
         carrying = [entry for entry in self._tagged() if tag in entry.tags]
         if not carrying:
             raise NotFound(f"no item carries the tag #{tag}")
-        known, unknown = sorted_entries(carrying, query.sort)
-        ordered = [*(reversed(known) if query.descending else known), *unknown]
-        return _paged(filter(_matcher(query), ordered), query)
+        return _paged(in_order(carrying, query.sort, query.descending), query)
 
     # ----------------------------------------------------------------- audio
     def audio_file(self, kind: str, item_id: str) -> Path:
@@ -233,11 +229,13 @@ def _matcher(query: ListQuery) -> Callable[[Entry], bool]:
     return matches
 
 
-def _paged(entries: Iterable[Entry], query: ListQuery) -> Page:
-    """Count every entry, keep the items of the page."""
+def _paged(ordered: list[Entry], query: ListQuery) -> Page:
+    """The page of `query` of the entries in `ordered` that pass its filters."""
     end = query.start + query.per_page
+    if not query.filtered:
+        return Page(len(ordered), [entry.item for entry in ordered[query.start : end]])
     items, total = [], 0
-    for entry in entries:
+    for entry in filter(_matcher(query), ordered):
         if query.start <= total < end:
             items.append(entry.item)
         total += 1
