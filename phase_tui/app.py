@@ -79,6 +79,7 @@ DIGESTS_MODE = "digests"
 TAGS_MODE = "tags"
 CURATOR_MODE = "curator"
 REMIX_MODE = "remix"
+DAEMON_FOLLOW_INTERVAL_S = 1.0  # how often an app attached to a daemon looks for its writes
 SCHEDULE_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a digest or scan due
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
@@ -174,6 +175,8 @@ class PhaseOSApp(App[int]):
             bounce_context=self._bounce_context,
         )
         self.memo_controls = MemoControls(self, self._emit)
+        self.attached = False  # a headless daemon serves the studio (see `_start_services`)
+        self._seen_revision: tuple[Any, ...] = ()
         self.add_mode(BOUNCES_MODE, bounces_screen)
         self.add_mode(FORMS_MODE, builder_screen)
         self.add_mode(MEMOS_MODE, memos_screen)
@@ -220,13 +223,31 @@ class PhaseOSApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="services")
     def _start_services(self) -> None:
-        """Start the watchers and the control socket (off the UI thread)."""
-        self.services.start()
+        """Start the watchers and the control socket (off the UI thread). When a headless
+        daemon serves the studio, attach to it instead: it keeps the watchers, the socket,
+        the schedule and transcription; the app follows the Store and records memos."""
+        self.attached = _served_role(self.context.studio.internal) == "daemon"
+        self.services.start(attached=self.attached)
         self.context.refresh_status(app_running=True)
-        self.memo_controls.start()
+        self.memo_controls.start(attached=self.attached)
+        if self.attached:
+            self.call_from_thread(self._follow_daemon)
+            return
         self.call_from_thread(self.set_interval, SCHEDULE_CHECK_INTERVAL_S, self._scheduled_jobs)
         self.call_from_thread(self._write_due_digests, True)
         self._scan_crates_if_due()
+
+    def _follow_daemon(self) -> None:
+        """Say so in the HUD, and redraw whenever the daemon wrote to the Store."""
+        self.set_hud_slot("daemon", "⇄ daemon")
+        self._seen_revision = self.context.store.revision(EVENTS)
+        self.set_interval(DAEMON_FOLLOW_INTERVAL_S, self._daemon_wrote)
+
+    def _daemon_wrote(self) -> None:
+        revision = self.context.store.revision(EVENTS)
+        if revision != self._seen_revision:
+            self._seen_revision = revision
+            self._refresh_state()
 
     @work(thread=True, exit_on_error=False, group="digest", exclusive=True)
     def _write_due_digests(self, retry_mail: bool = False) -> None:
@@ -724,6 +745,14 @@ class PhaseOSApp(App[int]):
         )
         self._emit(Notice(text))
         return "shown"
+
+
+def _served_role(internal: Path) -> str | None:
+    """What answers on the studio's control socket ("app", "daemon"), or None."""
+    try:
+        return str(control.send(internal, "role"))
+    except (ConnectionError, OSError, control.CommandError, ValueError):
+        return None
 
 
 def run_app(context: StudioContext) -> int:

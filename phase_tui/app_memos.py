@@ -47,6 +47,7 @@ class MemoControls:
             clock=app.clock,
         )
         self._meter: Timer | None = None
+        self.attached = False
 
     def _focus(self) -> Focus | None:
         """The item the screen shown has selected (a bounce...), if it offers one."""
@@ -54,11 +55,17 @@ class MemoControls:
         return offered() if offered is not None else None
 
     # ----------------------------------------------------------------- start up, shut down
-    def start(self) -> None:
+    def start(self, attached: bool = False) -> None:
         """After the first paint (a worker thread): load sounddevice so the first press is
-        quick, repair what a crash left, queue the pending transcriptions."""
+        quick, repair what a crash left, queue the pending transcriptions. `attached`: a
+        daemon serves the studio and transcribes; memos stopped here are handed to it."""
+        from dataclasses import replace
+
         from phase_tui.voice.microphone import MicUnavailable, sounddevice_module
 
+        self.attached = attached
+        if attached:
+            self.service.settings = replace(self.service.settings, transcribe=False)
         try:
             sounddevice_module()
         except MicUnavailable as error:
@@ -107,6 +114,8 @@ class MemoControls:
                 self._meter.stop()
                 self._meter = None
             self.app.notify(f"{memo_title(event.record)} kept", title="Memo", timeout=3)
+            if self.attached:
+                self._hand_to_daemon(str(event.record["id"]))
         elif event.what == "transcribed":
             self._flash()
             text = str(event.record.get("text") or "(no words heard)")
@@ -114,6 +123,17 @@ class MemoControls:
             self.app.notify("\n".join(lines), title=memo_title(event.record), timeout=10)
         if self.service.recording is None:
             self.app.set_hud_slot("memo", self._queue_text())
+
+    def _hand_to_daemon(self, memo_id: str) -> None:
+        """Ask the daemon to transcribe a memo stopped here (off the UI thread)."""
+
+        def send() -> None:
+            try:
+                control.send(self.app.context.studio.internal, "memo.transcribe", id=memo_id)
+            except (ConnectionError, OSError, control.CommandError) as error:
+                log.warning("the daemon did not take memo %s: %s", memo_id, error)
+
+        self.app.run_worker(send, thread=True, exit_on_error=False, group="memo-daemon")
 
     def _show_meter(self) -> None:
         meter = self.service.meter()

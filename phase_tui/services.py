@@ -1,6 +1,7 @@
 """The long-lived background services of an open studio, started and stopped together.
 
-The phase file watcher, the control socket and the bounce logger. Textual-free, so the
+The phase file watcher, the control socket and the bounce logger (an app attached to a
+running daemon starts the phase file watcher only). Textual-free, so the
 app and a headless daemon run the same services. Heavy modules (watchdog, numpy,
 soundfile) are imported in `start()`, which the app calls after its first paint.
 """
@@ -43,8 +44,10 @@ class StudioServices:
         self.server: control.ControlServer | None = None
         self.bounces: BounceLogger | None = None
 
-    def start(self) -> None:
-        """Start everything (blocking briefly: call it from a worker thread)."""
+    def start(self, attached: bool = False) -> None:
+        """Start everything (blocking briefly: call it from a worker thread). `attached`: a
+        headless daemon serves this studio, with its own socket and bounce logger, so only
+        the phase file is watched here."""
         from phase_tui.phase.phase_file import PhaseFileWatcher, read_phase_file
 
         studio = self.context.studio
@@ -57,6 +60,8 @@ class StudioServices:
             self._emit(
                 Notice("The phase file is polled: the system refused an inotify watch", "warning")
             )
+        if attached:
+            return
         server = control.ControlServer(studio.internal, self._dispatch)
         try:
             server.start()
