@@ -57,7 +57,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ArchiveResult:
-    """A finished export: the archive, how many files and content bytes it holds, how long."""
+    """A finished export: the archive, its files (the manifest aside), their bytes before
+    compression, and the seconds it took."""
 
     path: Path
     files: int
@@ -111,9 +112,8 @@ def export_archive(
     final = _free_path(archives_dir, archive_name(at, session, minimal))
     partial = archives_dir / f".{final.name}{PARTIAL_SUFFIX}"
     writer = _Writer(root, files, progress)
-    handle = open(partial, "xb")  # noqa: SIM115 - closed by the with below
-    try:
-        with handle:
+    with open(partial, "xb") as handle:
+        try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             with zipfile.ZipFile(handle, "w", allowZip64=True) as archive:
                 writer.write_all(archive)
@@ -123,10 +123,10 @@ def export_archive(
             handle.flush()
             os.fsync(handle.fileno())
             os.replace(partial, final)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
-        raise
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(partial)
+            raise
     fsync_folder(archives_dir)
     return ArchiveResult(final, len(writer.entries), writer.done, time.perf_counter() - started)
 
@@ -170,26 +170,28 @@ class _Writer:
 
     def _write(self, archive: zipfile.ZipFile, relative: Path) -> None:
         try:
-            source = open(self.root / relative, "rb")  # noqa: SIM115 - closed below
+            with open(self.root / relative, "rb") as source:
+                self._copy(archive, relative, source)
         except (FileNotFoundError, IsADirectoryError):
             return  # gone since the plan
-        with source:
-            st = os.fstat(source.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                return
-            name = relative.as_posix()
-            info = _zip_info(name, st.st_mtime, st.st_mode)
-            stored = relative.suffix.lower() in STORED_EXTENSIONS
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            digest = hashlib.sha256()
-            size = 0
-            force = st.st_size >= ZIP64_FORCE_BYTES
-            with archive.open(info, "w", force_zip64=force) as target:
-                for chunk in _chunks(source):
-                    digest.update(chunk)
-                    target.write(chunk)
-                    size += len(chunk)
-                    self._advance(len(chunk))
+
+    def _copy(self, archive: zipfile.ZipFile, relative: Path, source: IO[bytes]) -> None:
+        """Stream one open file into the archive, hashing it; note it for the manifest."""
+        st = os.fstat(source.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return
+        name = relative.as_posix()
+        info = _zip_info(name, st.st_mtime, st.st_mode)
+        stored = relative.suffix.lower() in STORED_EXTENSIONS
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        digest = hashlib.sha256()
+        size = 0
+        with archive.open(info, "w", force_zip64=st.st_size >= ZIP64_FORCE_BYTES) as target:
+            for chunk in _chunks(source):
+                digest.update(chunk)
+                target.write(chunk)
+                size += len(chunk)
+                self._advance(len(chunk))
         self.entries.append(
             {"path": name, "size": size, "mtime": st.st_mtime, "sha256": digest.hexdigest()}
         )

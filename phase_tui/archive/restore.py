@@ -35,7 +35,7 @@ def restore(archive: Path, target: Path, members: Sequence[str] | None = None) -
         with zipfile.ZipFile(archive) as opened:
             infos = [info for info in opened.infolist() if info.filename != MANIFEST_NAME]
             check_entries(infos)
-            manifest = {str(entry["path"]): entry for entry in read_manifest(archive)["files"]}
+            manifest = _manifest_entries(archive)
             for info in infos:
                 if not info.is_dir() and info.filename not in manifest:
                     raise ValueError(f"{info.filename}: in the archive but not in its manifest")
@@ -66,6 +66,14 @@ def check_entries(infos: Sequence[zipfile.ZipInfo]) -> None:
         if name in seen:
             raise ValueError(f"{name!r}: twice in the archive, refused")
         seen.add(name)
+
+
+def _manifest_entries(archive: Path) -> dict[str, Mapping[str, Any]]:
+    """path -> entry of the archive's manifest; ValueError when an entry has no path."""
+    entries = read_manifest(archive)["files"]
+    if not all(isinstance(entry, dict) and isinstance(entry.get("path"), str) for entry in entries):
+        raise ValueError(f"{archive.name}: {MANIFEST_NAME} has an entry without a path")
+    return {entry["path"]: entry for entry in entries}
 
 
 def _check_target(target: Path) -> None:
