@@ -15,7 +15,9 @@ import time
 from types import ModuleType
 
 from bench import (
+    api,
     bounces,
+    export,
     idle,
     memo_capture,
     memory,
@@ -44,6 +46,8 @@ MEASURES: list[ModuleType] = [
     whisper,
     oracle_library,
     oracle_suggest,
+    export,
+    api,
 ]
 
 

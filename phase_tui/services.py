@@ -1,9 +1,10 @@
 """The long-lived background services of an open studio, started and stopped together.
 
-The phase file watcher, the control socket and the bounce logger (an app attached to a
-running daemon starts the phase file watcher only). Textual-free, so the
-app and a headless daemon run the same services. Heavy modules (watchdog, numpy,
-soundfile) are imported in `start()`, which the app calls after its first paint.
+The phase file watcher, the control socket, the bounce logger and, with `[api] in_app`,
+the local API (an app attached to a running daemon starts the phase file watcher only).
+Textual-free, so the app and a headless daemon run the same services. Heavy modules
+(watchdog, numpy, soundfile) are imported in `start()`, which the app calls after its
+first paint.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from phase_tui.context import StudioContext
 from phase_tui.events import Emit, Notice
 
 if TYPE_CHECKING:
+    from phase_tui.api.background import BackgroundApi
     from phase_tui.loop.logger import BounceLogger
     from phase_tui.phase.phase_file import PhaseFileWatcher
 
@@ -43,6 +45,7 @@ class StudioServices:
         self.phase_watcher: PhaseFileWatcher | None = None
         self.server: control.ControlServer | None = None
         self.bounces: BounceLogger | None = None
+        self.api: BackgroundApi | None = None
 
     def start(self, attached: bool = False) -> None:
         """Start everything (blocking briefly: call it from a worker thread). `attached`: a
@@ -74,9 +77,18 @@ class StudioServices:
             studio.root, self.context.config, self.context.store, self._bounce_context, self._emit
         )
         self.bounces.start()
+        if self.context.config.api.in_app:
+            from phase_tui.api.background import BackgroundApi
+
+            self.api = BackgroundApi(
+                self.context, self.context.config.api, lambda t: self._emit(Notice(t, "error"))
+            )
+            self.api.start()
 
     def stop(self) -> None:
         """Stop everything that was started, in reverse order."""
+        if self.api is not None:
+            self.api.stop()
         if self.bounces is not None:
             self.bounces.stop()
         if self.server is not None:
