@@ -28,6 +28,7 @@ from phase_tui import control
 from phase_tui.activity import EVENTS, bounce_slot, log_event
 from phase_tui.app_memos import MemoControls
 from phase_tui.app_screens import (
+    archives_screen,
     bounces_screen,
     builder_screen,
     curator_screen,
@@ -79,6 +80,7 @@ DIGESTS_MODE = "digests"
 TAGS_MODE = "tags"
 CURATOR_MODE = "curator"
 REMIX_MODE = "remix"
+ARCHIVES_MODE = "archives"
 DAEMON_FOLLOW_INTERVAL_S = 1.0  # how often an app attached to a daemon looks for its writes
 SCHEDULE_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a digest or scan due
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
@@ -127,6 +129,7 @@ class PhaseOSApp(App[int]):
         Binding("number_sign", "tags", "Tags", id="tags"),
         Binding("w", "digests", "Digests", id="digests"),
         Binding("o", "curator", "Curator", id="curator"),
+        Binding("z", "archives", "Archives", id="archives"),
         Binding("n", "next_phase", "Next phase", id="next_phase"),
     ]
 
@@ -184,10 +187,16 @@ class PhaseOSApp(App[int]):
         self.add_mode(TAGS_MODE, tags_screen)
         self.add_mode(CURATOR_MODE, curator_screen)
         self.add_mode(REMIX_MODE, remix_screen)
+        self.add_mode(ARCHIVES_MODE, archives_screen)
         for item in config.phases:
             self.add_mode(phase_mode(item.name), partial(phase_screen, item.name))
             self.bind(item.key, f"switch_phase({item.name!r})", description=item.name)
         self.set_keymap(dict(config.keys))
+
+    @property
+    def runs_services(self) -> bool:
+        """False in tests that leave the watchers, the socket and the monitor off."""
+        return self._services
 
     # ----------------------------------------------------------------- life cycle
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -656,6 +665,10 @@ class PhaseOSApp(App[int]):
         """Show the remix sessions and their fragments."""
         self.switch_mode(REMIX_MODE)
 
+    def action_archives(self) -> None:
+        """Show the archive browser: snapshots, their files and diffs; export, restore."""
+        self.switch_mode(ARCHIVES_MODE)
+
     def action_digests(self) -> None:
         """Show the weekly digests."""
         self.switch_mode(DIGESTS_MODE)
@@ -696,6 +709,7 @@ class PhaseOSApp(App[int]):
         yield SystemCommand("Digests", "The weekly digests", self.action_digests)
         yield SystemCommand("Curator", "Curate the sample queue", self.action_curator)
         yield SystemCommand("Remix sessions", "Fragments collected", self.action_remix_sessions)
+        yield SystemCommand("Archives", "Snapshots: export, compare, restore", self.action_archives)
         yield SystemCommand("Scan crates", "Import new samples from the crates", self.scan_crates)
         yield SystemCommand("Next phase", "Accept the suggested phase", self.action_next_phase)
         yield SystemCommand("New session", "Start a new session now", self.action_new_session)

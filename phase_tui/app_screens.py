@@ -62,6 +62,13 @@ def remix_screen() -> Screen[None]:
     return RemixScreen()
 
 
+def archives_screen() -> Screen[None]:
+    """The archive browser, imported when first shown."""
+    from screens.archives import ArchivesScreen
+
+    return ArchivesScreen()
+
+
 def phase_screen(phase: str) -> Screen[None]:
     """A phase's screen, imported when first shown (not before the first paint): the
     oracle's is the curator, the remix phase's the remix browser, recovery's the digest
@@ -85,6 +92,7 @@ def phase_screen(phase: str) -> Screen[None]:
 
 def describe_bindings() -> list[tuple[str, str, str]]:
     """(id, key, description) of every remappable binding, for docs and `phase-os keys`."""
+    from screens.archives import ArchivesScreen
     from screens.bounce_detail import BounceDetailScreen
     from screens.bounces import BouncesScreen
     from screens.builder import BuilderScreen
@@ -106,6 +114,7 @@ def describe_bindings() -> list[tuple[str, str, str]]:
         DigestScreen,
         CuratorScreen,
         RemixScreen,
+        ArchivesScreen,
     )
     from phase_tui.app import PhaseOSApp
 

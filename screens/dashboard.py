@@ -1,4 +1,5 @@
-"""The dashboard: the live activity journal, time per phase, and what each phase is for."""
+"""The dashboard: the live activity journal, time per phase, what each phase is for, and the
+system monitor (the doctor's checks, every minute while the dashboard is shown)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
 
     from widgets.activity_feed import ActivityFeed
     from widgets.phase_times import PhaseTimes
+    from widgets.system_monitor import SystemMonitor
+
+
+MONITOR_FIRST_S = 3.0  # the first checks wait until the app has settled
+MONITOR_INTERVAL_S = 60.0
 
 
 class DashboardScreen(StudioScreen):
@@ -26,12 +32,14 @@ class DashboardScreen(StudioScreen):
     DashboardScreen #dash-right { width: 2fr; min-width: 40; }
     DashboardScreen .dash-title { padding: 0 1; text-style: bold; color: $accent; }
     DashboardScreen #dash-phases { padding: 0 1; height: auto; }
+    DashboardScreen #dash-system { padding: 0 1; height: auto; }
     """
 
     def compose_body(self) -> ComposeResult:
         # Imported here: the body is mounted after the first paint, and so are its imports.
         from widgets.activity_feed import ActivityFeed
         from widgets.phase_times import PhaseTimes
+        from widgets.system_monitor import SystemMonitor
 
         with Horizontal():
             with Vertical(id="dash-left"):
@@ -42,6 +50,24 @@ class DashboardScreen(StudioScreen):
                 yield PhaseTimes(id="phase-times")
                 yield Static("Phases", classes="dash-title")
                 yield Static(self._phase_guide(), id="dash-phases")
+                yield Static("System", classes="dash-title")
+                yield SystemMonitor(id="dash-system")
+
+    def on_mount(self) -> None:  # StudioScreen.on_mount runs too (Textual calls each class's)
+        self.set_timer(MONITOR_FIRST_S, self._check_system)
+        self.set_interval(MONITOR_INTERVAL_S, self._check_system)
+
+    def _check_system(self) -> None:
+        """Run the doctor's checks off the UI thread while the dashboard is shown."""
+        if self.is_current and self.body_ready and self.studio_app.runs_services:
+            self.run_worker(self._run_checks, thread=True, group="monitor", exclusive=True)
+
+    def _run_checks(self) -> None:
+        from phase_tui.doctor import run_checks
+
+        checks = run_checks(self.studio_app.context)
+        monitor = cast("SystemMonitor", self.query_one("#dash-system"))
+        self.app.call_from_thread(monitor.show, checks)
 
     def refresh_view(self) -> None:
         app = self.studio_app
