@@ -41,5 +41,6 @@ def test_the_services_serve_the_api_when_asked(tmp_path: Path) -> None:
     finally:
         services.stop()
     assert not [n for n in notices if isinstance(n, Notice)]  # no error said
-    with socket.socket() as probe:  # the port is free again
+    with socket.socket() as probe:  # nothing listens on the port any more
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))
