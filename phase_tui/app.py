@@ -56,7 +56,7 @@ from phase_tui.formatting import format_clock
 from phase_tui.logs import StderrToLog, setup_logging
 from phase_tui.phase.payloads import PayloadRunner
 from phase_tui.phase.rules import next_phase, suggest
-from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
+from phase_tui.phase.switcher import PhaseSwitcher
 from phase_tui.phase.telemetry import day_bounds, today_and_week
 from phase_tui.services import StudioServices
 from phase_tui.session.sessions import resume_or_start, start_session
@@ -717,46 +717,21 @@ class PhaseOSApp(App[int]):
     # ----------------------------------------------------------------- control socket
     def _dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
         """Answer a shell command (runs on the control socket's thread)."""
-        handler = self._commands().get(cmd)
-        if handler is None:
-            raise control.CommandError(f"unknown command {cmd!r}")
-        return handler(args)
+        from phase_tui.shell_commands import SharedCommands, dispatch
 
-    def _commands(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
-        return {
-            "ping": lambda args: "pong",
-            "role": lambda args: "app",
-            "phase.get": lambda args: self.switcher.current,
-            "phase.set": self._cmd_phase_set,
-            "notify": self._cmd_notify,
-            "session.new": lambda args: self._new_session(),
-            "bounces.scan": self._cmd_bounces_scan,
-            **self.memo_controls.commands(),
-        }
-
-    def _cmd_bounces_scan(self, _args: dict[str, Any]) -> dict[str, int]:
-        logger = self.services.bounces
-        if logger is None:
-            raise control.CommandError("the bounce logger has not started yet; try again")
-        return logger.scan().counts()
-
-    def _cmd_phase_set(self, args: dict[str, Any]) -> str:
-        try:
-            self.switcher.switch(str(args["name"]), by="shell")
-        except UnknownPhase as error:
-            raise control.CommandError(str(error)) from error
-        return self.switcher.current
-
-    def _cmd_notify(self, args: dict[str, Any]) -> str:
-        text = str(args.get("text", ""))
-        log_event(
-            self.context.store,
-            "notify",
-            session=self.session["name"],
-            phase=self.switcher.current,
-            at=self.clock(),
-            text=text,
+        shared = SharedCommands(
+            self.context,
+            role="app",
+            switcher=self.switcher,
+            services=self.services,
+            session=lambda: str(self.session["name"]),
+            new_session=self._new_session,
+            clock=self.clock,
+            on_notify=self._shell_note,
         )
+        return dispatch({**shared.table(), **self.memo_controls.commands()}, cmd, args)
+
+    def _shell_note(self, text: str) -> str:
         self._emit(Notice(text))
         return "shown"
 

@@ -34,9 +34,10 @@ from phase_tui.events import (
 )
 from phase_tui.logs import setup_logging
 from phase_tui.phase.payloads import PayloadRunner
-from phase_tui.phase.switcher import PhaseSwitcher, UnknownPhase
+from phase_tui.phase.switcher import PhaseSwitcher
 from phase_tui.services import StudioServices
 from phase_tui.session.sessions import resume_or_start, start_session
+from phase_tui.shell_commands import SharedCommands, dispatch
 from phase_tui.voice.service import MemoService
 
 log = logging.getLogger(__name__)
@@ -227,21 +228,18 @@ class Daemon:
     # ----------------------------------------------------------------- control socket
     def _dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
         """Answer a shell command (the control socket's thread)."""
-        handler = self._commands().get(cmd)
-        if handler is None:
-            raise control.CommandError(f"unknown command {cmd!r}")
-        return handler(args)
-
-    def _commands(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
-        return {
-            "ping": lambda args: "pong",
-            "role": lambda args: ROLE,
+        shared = SharedCommands(
+            self.context,
+            role=ROLE,
+            switcher=self.switcher,
+            services=self.services,
+            session=self._session_name,
+            new_session=self._new_session,
+            clock=self.clock,
+            on_notify=_journalled,
+        )
+        own = {
             "status": lambda args: self.report(),
-            "phase.get": lambda args: self.switcher.current,
-            "phase.set": self._cmd_phase_set,
-            "notify": self._cmd_notify,
-            "session.new": lambda args: self._new_session(),
-            "bounces.scan": self._cmd_bounces_scan,
             "memo.start": _refuse_recording,
             "memo.stop": _refuse_recording,
             "memo.toggle": _refuse_recording,
@@ -249,27 +247,7 @@ class Daemon:
             "memo.transcribe_pending": lambda args: self.memos.transcribe_pending(),
             "memo.status": lambda args: self.memos.describe_state(),
         }
-
-    def _cmd_phase_set(self, args: dict[str, Any]) -> str:
-        try:
-            self.switcher.switch(str(args["name"]), by="shell")
-        except UnknownPhase as error:
-            raise control.CommandError(str(error)) from error
-        return self.switcher.current
-
-    def _cmd_notify(self, args: dict[str, Any]) -> str:
-        """Nobody sees a notification here: it is journalled (and logged)."""
-        text = str(args.get("text", ""))
-        log_event(
-            self.context.store,
-            "notify",
-            session=self._session_name(),
-            phase=self.switcher.current,
-            at=self.clock(),
-            text=text,
-        )
-        log.info("notify: %s", text)
-        return "journalled"
+        return dispatch({**shared.table(), **own}, cmd, args)
 
     def _new_session(self) -> str:
         made = start_session(
@@ -278,11 +256,11 @@ class Daemon:
         self._emit(SessionChanged(made["id"], made["name"], made["colour"]))
         return str(made["name"])
 
-    def _cmd_bounces_scan(self, _args: dict[str, Any]) -> dict[str, int]:
-        logger = self.services.bounces
-        if logger is None:
-            raise control.CommandError("the bounce logger has not started yet; try again")
-        return logger.scan().counts()
+
+def _journalled(text: str) -> str:
+    """Nobody sees a notification here: the note is journalled, and logged."""
+    log.info("notify: %s", text)
+    return "journalled"
 
 
 def _refuse_recording(_args: dict[str, Any]) -> Any:
