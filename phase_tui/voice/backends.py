@@ -8,11 +8,12 @@ without them and says what to install when they are missing (`TranscriberUnavail
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from phase_tui.voice.transcript import Transcript
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BACKENDS = ("faster-whisper", "openai-whisper")
 

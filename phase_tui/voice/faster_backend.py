@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from phase_tui.voice.backends import TranscriberUnavailable
 from phase_tui.voice.transcript import Segment, Transcript
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "faster-whisper"
 SAMPLE_RATE_HZ = 16000
@@ -56,10 +57,12 @@ class FasterWhisperBackend:
         )
 
     def transcribe(self, audio: np.ndarray, language: str | None) -> Transcript:
+        import numpy
+
         self.load()
         started = time.perf_counter()
         pieces, info = self._whisper.transcribe(
-            np.ascontiguousarray(audio, dtype=np.float32),
+            numpy.ascontiguousarray(audio, dtype=numpy.float32),
             language=language,
             beam_size=self.beam_size,
             condition_on_previous_text=False,

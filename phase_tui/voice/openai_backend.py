@@ -12,12 +12,13 @@ import gc
 import os
 import time
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from phase_tui.voice.backends import TranscriberUnavailable
 from phase_tui.voice.transcript import Segment, Transcript
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "openai-whisper"
 SAMPLE_RATE_HZ = 16000
@@ -50,13 +51,15 @@ class OpenAIWhisperBackend:
         self._whisper = whisper.load_model(str(checkpoint), device="cpu")
 
     def transcribe(self, audio: np.ndarray, language: str | None) -> Transcript:
+        import numpy
+
         self.load()
         import whisper
 
         started = time.perf_counter()
         result = whisper.transcribe(
             self._whisper,
-            np.ascontiguousarray(audio, dtype=np.float32),
+            numpy.ascontiguousarray(audio, dtype=numpy.float32),
             verbose=None,
             language=language,
             fp16=False,
