@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from screens.base import StudioScreen
@@ -45,13 +45,13 @@ class DashboardScreen(StudioScreen):
             with Vertical(id="dash-left"):
                 yield Static("Activity", classes="dash-title")
                 yield ActivityFeed(id="activity")
-            with Vertical(id="dash-right"):
+            with VerticalScroll(id="dash-right"):
                 yield Static("Time per phase", classes="dash-title")
                 yield PhaseTimes(id="phase-times")
-                yield Static("Phases", classes="dash-title")
-                yield Static(self._phase_guide(), id="dash-phases")
                 yield Static("System", classes="dash-title")
                 yield SystemMonitor(id="dash-system")
+                yield Static("Phases", classes="dash-title")
+                yield Static(self._phase_guide(), id="dash-phases")
 
     def on_mount(self) -> None:  # StudioScreen.on_mount runs too (Textual calls each class's)
         self.set_timer(MONITOR_FIRST_S, self._check_system)
