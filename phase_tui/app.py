@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from phase_tui import control
 from phase_tui.activity import EVENTS, bounce_slot, log_event
+from phase_tui.app_jobs import AppJobs
 from phase_tui.app_memos import MemoControls
 from phase_tui.app_screens import (
     archives_screen,
@@ -82,7 +83,6 @@ CURATOR_MODE = "curator"
 REMIX_MODE = "remix"
 ARCHIVES_MODE = "archives"
 DAEMON_FOLLOW_INTERVAL_S = 1.0  # how often an app attached to a daemon looks for its writes
-SCHEDULE_CHECK_INTERVAL_S = 3600.0  # how often the app looks for a digest or scan due
 TERMINAL_CHECK_S = 2.0  # how often the app checks that its terminal is still there
 BOUNCE_TOAST_GATHER_S = 0.2  # bounces logged within this time share one notification
 
@@ -178,6 +178,7 @@ class PhaseOSApp(App[int]):
             bounce_context=self._bounce_context,
         )
         self.memo_controls = MemoControls(self, self._emit)
+        self.jobs = AppJobs(self, self._emit)
         self.attached = False  # a headless daemon serves the studio (see `_start_services`)
         self._seen_revision: tuple[Any, ...] = ()
         self.add_mode(BOUNCES_MODE, bounces_screen)
@@ -242,9 +243,7 @@ class PhaseOSApp(App[int]):
         if self.attached:
             self.call_from_thread(self._follow_daemon)
             return
-        self.call_from_thread(self.set_interval, SCHEDULE_CHECK_INTERVAL_S, self._scheduled_jobs)
-        self.call_from_thread(self._write_due_digests, True)
-        self._scan_crates_if_due()
+        self.jobs.start()
 
     def _follow_daemon(self) -> None:
         """Say so in the HUD, and redraw whenever the daemon wrote to the Store."""
@@ -257,35 +256,6 @@ class PhaseOSApp(App[int]):
         if revision != self._seen_revision:
             self._seen_revision = revision
             self._refresh_state()
-
-    @work(thread=True, exit_on_error=False, group="digest", exclusive=True)
-    def _write_due_digests(self, retry_mail: bool = False) -> None:
-        """Write the digest of every week that ended (catching up weeks missed while the app
-        was closed), mail them when asked to, and at start try again what failed to send."""
-        from phase_tui.loop.digest_scheduler import DigestScheduler
-
-        scheduler = DigestScheduler(self.context, clock=self.clock)
-        now = self.clock()
-        mailed = scheduler.retry_unsent(now) if retry_mail else []
-        for record in scheduler.run(now) if self.context.config.digest.auto else []:
-            self._emit(Notice(f"Weekly digest written: {record['path']} (w shows it)"))
-            mailed.append(record)
-        for record in mailed:
-            if error := (record.get("mail") or {}).get("error"):
-                text = f"{record['path']} was not mailed: {error} (tried again next start)"
-                self._emit(Notice(text, "warning"))
-
-    def _scheduled_jobs(self) -> None:
-        """The weekly jobs, checked every hour while the app stays open."""
-        self._write_due_digests()
-        self.run_worker(self._scan_crates_if_due, thread=True, group="crates-due")
-
-    def _scan_crates_if_due(self) -> None:
-        """The miner's schedule: re-scan the crates when `[oracle] rescan_days` passed."""
-        from phase_tui.oracle.miner import CrateMiner
-
-        if CrateMiner(self.context, clock=self.clock).due(self.clock()):
-            self.call_from_thread(self.scan_crates)
 
     def on_unmount(self) -> None:
         self.memo_controls.shutdown()
@@ -504,17 +474,12 @@ class PhaseOSApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="crates", exclusive=True)
     def scan_crates(self) -> None:
-        """Import what is new in the crates (a worker, progress in the HUD), then say what."""
-        from phase_tui.oracle.miner import CrateMiner
+        """Import what is new in the crates now (a worker, progress in the HUD)."""
+        self.jobs.scan_crates()
 
-        def progress(done: int, total: int, _name: str) -> None:
-            if done % 25 == 0 or done == total:
-                self.call_from_thread(self.set_hud_slot, "crates", f"⟳ crates {done}/{total}")
-
-        report = CrateMiner(self.context, clock=self.clock).run(self.clock(), progress)
-        self.call_from_thread(self.set_hud_slot, "crates", "")
-        self.call_from_thread(self.notify, report.summary(), title="Crates scanned", timeout=8)
-        self.call_from_thread(self._refresh_state)
+    def refresh_views(self) -> None:
+        """Recompute the HUD and redraw the screens from the Store."""
+        self._refresh_state()
 
     @work(thread=True, exit_on_error=False, group="tags")
     def set_item_tags(self, kind: str, item_id: str, tags: list[str]) -> None:

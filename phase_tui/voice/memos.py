@@ -23,7 +23,6 @@ from phase_tui.store import Record, Store
 log = logging.getLogger(__name__)
 
 MEMOS = "memos"
-STATUSES = ("recording", "pending", "transcribing", "done", "failed")
 TRASH = "trash"
 
 

@@ -149,11 +149,24 @@ async def test_the_app_catches_up_on_the_weeks_it_missed(
         "events", {"type": "notify", "at": FROZEN_NOW - 21 * 86400, "text": "three weeks ago"}
     )
     async with app.run_test(size=(120, 34)) as pilot:
-        app._write_due_digests(True)
+        app.run_worker(lambda: app.jobs.write_due_digests(True), thread=True)
         digests = app.context.studio.folder("digests")
         await wait_for(pilot, lambda: len(list(digests.glob("*.md"))) == 3)
         written = "Weekly digest written"
         await wait_for(pilot, lambda: any(written in n.message for n in app._notifications))
-        app._write_due_digests(True)  # nothing more is due: nothing is written twice
+        app.run_worker(lambda: app.jobs.write_due_digests(True), thread=True)  # nothing more due
         await pilot.pause(0.3)
         assert len(list(digests.glob("*.md"))) == 3
+
+
+async def test_the_hourly_check_runs_the_jobs_off_the_ui_thread(
+    make_app: Callable[..., PhaseOSApp],
+) -> None:
+    app = make_app()
+    app.context.store.insert(
+        "events", {"type": "notify", "at": FROZEN_NOW - 5 * 86400, "text": "last week"}
+    )
+    async with app.run_test(size=(120, 34)) as pilot:
+        app.jobs.check()  # what the hourly timer calls, on the UI thread
+        digests = app.context.studio.folder("digests")
+        await wait_for(pilot, lambda: len(list(digests.glob("*.md"))) == 1)
