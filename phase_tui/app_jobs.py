@@ -43,17 +43,14 @@ class AppJobs:
         was closed), mail them when asked to, and at start try again what failed to send."""
         from phase_tui.loop.digest_scheduler import DigestScheduler
 
-        context = self.app.context
-        scheduler = DigestScheduler(context, clock=self.app.clock)
-        now = self.app.clock()
-        mailed = scheduler.retry_unsent(now) if retry_mail else []
-        for record in scheduler.run(now) if context.config.digest.auto else []:
+        scheduler = DigestScheduler(self.app.context, clock=self.app.clock)
+        written, unsent = scheduler.catch_up(retry_mail=retry_mail)
+        for record in written:
             self._emit(Notice(f"Weekly digest written: {record['path']} (w shows it)"))
-            mailed.append(record)
-        for record in mailed:
-            if error := (record.get("mail") or {}).get("error"):
-                text = f"{record['path']} was not mailed: {error} (tried again next start)"
-                self._emit(Notice(text, "warning"))
+        for record in unsent:
+            error = record["mail"]["error"]
+            text = f"{record['path']} was not mailed: {error} (tried again next start)"
+            self._emit(Notice(text, "warning"))
 
     def scan_if_due(self) -> None:
         """The miner's schedule: re-scan the crates when `[oracle] rescan_days` passed."""

@@ -122,20 +122,19 @@ class Daemon:
         """Write every due weekly digest (and at start, mail again what failed to send)."""
         from phase_tui.loop.digest_scheduler import DigestScheduler
 
-        scheduler = DigestScheduler(self.context, clock=self.clock)
         now = self.clock()
         try:
-            mailed = scheduler.retry_unsent(now) if retry_mail else []
-            written = scheduler.run(now) if self.context.config.digest.auto else []
+            written, unsent = DigestScheduler(self.context, clock=self.clock).catch_up(
+                now, retry_mail
+            )
         except Exception:  # one failed job must not end the daemon: tried again next hour
             log.exception("writing the due digests failed")
             return
         self.last_jobs["digests"] = now
         for record in written:
             log.info("weekly digest written: %s", record["path"])
-        for record in [*mailed, *written]:
-            if error := (record.get("mail") or {}).get("error"):
-                log.warning("%s was not mailed: %s", record["path"], error)
+        for record in unsent:
+            log.warning("%s was not mailed: %s", record["path"], record["mail"]["error"])
 
     def _scan_crates_if_due(self, stop: threading.Event) -> None:
         """Re-scan the crates when `[oracle] rescan_days` passed (a stop cancels the scan)."""

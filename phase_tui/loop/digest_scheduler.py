@@ -119,6 +119,18 @@ class DigestScheduler:
             record = store.update(DIGESTS, existing["id"], fields)
         return self._mail(record, text, now) if mailing else record
 
+    def catch_up(
+        self, now: float | None = None, retry_mail: bool = False
+    ) -> tuple[list[Record], list[Record]]:
+        """A running app's or daemon's check: mail again what failed to send (at start,
+        `retry_mail`), then write every due week when `[digest] auto` is on. The records
+        written, and those whose mail failed (to be said)."""
+        now = self.clock() if now is None else now
+        mailed = self.retry_unsent(now) if retry_mail else []
+        written = self.run(now) if self.context.config.digest.auto else []
+        unsent = [r for r in [*mailed, *written] if (r.get("mail") or {}).get("error")]
+        return written, unsent
+
     def retry_unsent(self, now: float | None = None) -> list[Record]:
         """Mail again every digest whose mail failed (the file as it is); the records tried."""
         if not self.context.config.digest.mail:

@@ -195,6 +195,31 @@ def test_a_failed_mail_is_recorded_and_retried_with_the_file_untouched(
     assert scheduler.retry_unsent() == []
 
 
+def test_catch_up_retries_then_writes_and_names_what_was_not_mailed(
+    context: StudioContext,
+) -> None:
+    mailing(context)
+    seed_week(context.store)
+    mailer = FakeMailer()
+    mailer.error = "The mail server mail.example.org refused the login: check the username."
+    clock = Clock(after(WEEK))
+    scheduler = DigestScheduler(context, clock=clock, send=mailer)
+    written, unsent = scheduler.catch_up()
+    assert [r["week"] for r in written] == [WEEK.isoformat()] and unsent == written
+
+    mailer.error = None
+    clock.now += HOUR
+    assert scheduler.catch_up() == ([], [])  # nothing due, and no retry unless asked
+    written, unsent = scheduler.catch_up(retry_mail=True)
+    assert (written, unsent) == ([], []) and len(mailer.sent) == 1
+
+    context.config = dataclasses.replace(
+        context.config, digest=dataclasses.replace(context.config.digest, auto=False)
+    )
+    clock.now = after(WEEK + timedelta(days=7))
+    assert scheduler.catch_up() == ([], [])  # [digest] auto off: written only when asked
+
+
 def test_an_unexpected_send_error_is_recorded_too(context: StudioContext) -> None:
     mailing(context)
 
