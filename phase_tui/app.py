@@ -236,7 +236,7 @@ class PhaseOSApp(App[int]):
         """Start the watchers and the control socket (off the UI thread). When a headless
         daemon serves the studio, attach to it instead: it keeps the watchers, the socket,
         the schedule and transcription; the app follows the Store and records memos."""
-        self.attached = _served_role(self.context.studio.internal) == "daemon"
+        self.attached = control.served_role(self.context.studio.internal) == "daemon"
         self.services.start(attached=self.attached)
         self.context.refresh_status(app_running=True)
         self.memo_controls.start(attached=self.attached)
@@ -699,14 +699,6 @@ class PhaseOSApp(App[int]):
     def _shell_note(self, text: str) -> str:
         self._emit(Notice(text))
         return "shown"
-
-
-def _served_role(internal: Path) -> str | None:
-    """What answers on the studio's control socket ("app", "daemon"), or None."""
-    try:
-        return str(control.send(internal, "role"))
-    except (ConnectionError, OSError, control.CommandError, ValueError):
-        return None
 
 
 def run_app(context: StudioContext) -> int:

@@ -18,9 +18,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from phase_tui.control_client import CommandError, app_is_running, send, socket_path
+from phase_tui.control_client import (
+    CommandError,
+    app_is_running,
+    send,
+    served_role,
+    socket_path,
+)
 
-__all__ = ["CommandError", "ControlServer", "Handler", "app_is_running", "send", "socket_path"]
+__all__ = [
+    "CommandError",
+    "ControlServer",
+    "Handler",
+    "app_is_running",
+    "send",
+    "served_role",
+    "socket_path",
+]
 
 log = logging.getLogger(__name__)
 

@@ -67,3 +67,14 @@ def app_is_running(internal_dir: Path) -> bool:
     except (ConnectionError, OSError, CommandError, ValueError):
         return False
     return True
+
+
+def served_role(internal_dir: Path) -> str | None:
+    """What answers on the studio's control socket: "app" or "daemon" (an app from before
+    `role` existed counts as an app); None when nothing does."""
+    try:
+        return str(send(internal_dir, "role"))
+    except CommandError:
+        return "app"
+    except (ConnectionError, OSError, ValueError):
+        return None

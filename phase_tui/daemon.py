@@ -269,11 +269,7 @@ def _refuse_recording(_args: dict[str, Any]) -> Any:
 def already_served_message(context: StudioContext) -> str:
     """Why a second daemon does not start: what answers on the studio's socket."""
     internal = context.studio.internal
-    try:
-        role = control.send(internal, "role")
-    except (ConnectionError, OSError, control.CommandError, ValueError):
-        role = "app"  # an app from before `role` existed
-    what = "a Phase OS daemon" if role == ROLE else "the Phase OS app"
+    what = "a Phase OS daemon" if control.served_role(internal) == ROLE else "the Phase OS app"
     return (
         f"{what} already serves {context.studio.root} (its control socket "
         f"{control.socket_path(internal)} answers): one daemon or app per studio"

@@ -68,11 +68,8 @@ def run_checks(context: StudioContext) -> list[Check]:
 
 def ask_server(internal: Path) -> Served | None:
     """The app or daemon answering on the studio's control socket, or None."""
-    try:
-        role = str(control.send(internal, "role"))
-    except control.CommandError:
-        role = "app"  # an app from before `role` existed
-    except (ConnectionError, OSError, ValueError):
+    role = control.served_role(internal)
+    if role is None:
         return None
     try:
         report = control.send(internal, "status")
